@@ -1,0 +1,60 @@
+import { useState, type DragEvent } from 'react';
+import { useT } from '../state/i18n';
+import { useAppStore } from '../state/store';
+
+const SAMPLE_PATH = 'samples/promotions.csv';
+
+/** The drop target with a file picker and the sample button. */
+export function DropZone() {
+  const t = useT();
+  const loadFile = useAppStore((s) => s.loadFile);
+  const [active, setActive] = useState(false);
+
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    setActive(false);
+    const file = event.dataTransfer.files[0];
+    if (file) void loadFile({ kind: 'file', file });
+  };
+
+  return (
+    <div
+      className={`dropzone${active ? ' active' : ''}`}
+      role="region"
+      aria-label={t('data.drop')}
+      onDragOver={(e) => {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setActive(true);
+      }}
+      onDragLeave={() => setActive(false)}
+      onDrop={onDrop}
+    >
+      <p className="dropzone-title">{active ? t('data.dropActive') : t('data.drop')}</p>
+      <p className="muted">{t('data.intro')}</p>
+      <div className="dropzone-actions">
+        <label className="button primary file-button">
+          {t('data.upload')}
+          <input
+            type="file"
+            accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void loadFile({ kind: 'file', file });
+            }}
+          />
+        </label>
+        <span className="muted">{t('data.or')}</span>
+        <button
+          type="button"
+          className="button"
+          onClick={() => void loadFile({ kind: 'url', url: new URL(`${import.meta.env.BASE_URL}${SAMPLE_PATH}`, location.href).href, name: 'promotions.csv' })}
+        >
+          {t('data.sample')}
+        </button>
+      </div>
+      <p className="muted small">{t('data.privacy')}</p>
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+import type { StateCreator } from 'zustand';
+import type { IngestError, IngestProgress } from '../../data/ingest';
+import { suggestRoles } from '../../data/roles';
+import type { Role, RoleMap } from '../../data/types';
+import { dataClient, WorkerFailure } from '../../workers/clients/dataClient';
+import type { Analysis, DatasetSummary, FileInput, WorkerError } from '../../workers/protocol';
+import type { AppState } from '../store';
+
+export type DataError = { readonly kind: 'ingest'; readonly error: IngestError } | { readonly kind: 'bug'; readonly details: WorkerError };
+
+export interface DataSlice {
+  loadStatus: 'idle' | 'loading';
+  loadingFile: string | null;
+  progress: IngestProgress | null;
+  dataset: DatasetSummary | null;
+  suggestedRoles: RoleMap;
+  roles: RoleMap;
+  analysis: Analysis | null;
+  dataError: DataError | null;
+  /** The analyst's role choices per file layout (column names), kept across loads. */
+  rolesBySchema: Record<string, RoleMap>;
+  loadFile: (input: FileInput) => Promise<void>;
+  cancelLoad: () => void;
+  setRole: (column: string, role: Role) => void;
+  resetRoles: () => void;
+}
+
+/** The key under which role choices are kept: the column names in order. */
+export function schemaKey(columns: readonly string[]): string {
+  return columns.join('\u001f');
+}
+
+/** Roles that allow one column only: choosing one demotes the previous holder. */
+const SINGLE: readonly Role[] = ['time', 'target'];
+
+/** Applies a role choice, keeping at most one time and one target column. */
+export function withRole(roles: RoleMap, column: string, role: Role): RoleMap {
+  const next: Record<string, Role> = { ...roles };
+  if (SINGLE.includes(role)) {
+    for (const [name, r] of Object.entries(next)) if (r === role && name !== column) next[name] = role === 'time' ? 'covariate' : 'ignore';
+  }
+  next[column] = role;
+  return next;
+}
+
+let abort: AbortController | null = null;
+
+function asDataError(thrown: unknown): DataError {
+  if (thrown instanceof WorkerFailure) return { kind: 'bug', details: thrown.details };
+  const e = thrown instanceof Error ? thrown : new Error(String(thrown));
+  return { kind: 'bug', details: { name: e.name, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }) } };
+}
+
+export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set, get) => {
+  const analyze = async (roles: RoleMap): Promise<void> => {
+    try {
+      const analysis = await dataClient().analyze(roles);
+      if (get().roles === roles) set({ analysis });
+    } catch (thrown) {
+      set({ dataError: asDataError(thrown) });
+    }
+  };
+
+  return {
+    loadStatus: 'idle',
+    loadingFile: null,
+    progress: null,
+    dataset: null,
+    suggestedRoles: {},
+    roles: {},
+    analysis: null,
+    dataError: null,
+    rolesBySchema: {},
+
+    loadFile: async (input) => {
+      abort?.abort();
+      const controller = new AbortController();
+      abort = controller;
+      const name = input.kind === 'file' ? input.file.name : input.name;
+      set({ loadStatus: 'loading', loadingFile: name, progress: null, dataError: null });
+      try {
+        const result = await dataClient().ingest(input, {
+          signal: controller.signal,
+          onProgress: (progress) => {
+            if (abort === controller) set({ progress });
+          },
+        });
+        if (abort !== controller) return;
+        if (!result.ok) {
+          set({ loadStatus: 'idle', loadingFile: null, progress: null, dataError: { kind: 'ingest', error: result.reason } });
+          return;
+        }
+        const dataset = result.data;
+        const suggestedRoles = suggestRoles(dataset.summaries);
+        const kept = get().rolesBySchema[schemaKey(dataset.summaries.map((s) => s.name))];
+        const roles = kept ?? suggestedRoles;
+        set({ loadStatus: 'idle', loadingFile: null, progress: null, dataset, suggestedRoles, roles, analysis: null });
+        await analyze(roles);
+      } catch (thrown) {
+        if (abort === controller) set({ loadStatus: 'idle', loadingFile: null, progress: null, dataError: asDataError(thrown) });
+      } finally {
+        if (abort === controller) abort = null;
+      }
+    },
+
+    cancelLoad: () => {
+      abort?.abort();
+    },
+
+    setRole: (column, role) => {
+      const { dataset, rolesBySchema } = get();
+      if (!dataset) return;
+      const roles = withRole(get().roles, column, role);
+      const key = schemaKey(dataset.summaries.map((s) => s.name));
+      set({ roles, rolesBySchema: { ...rolesBySchema, [key]: roles } });
+      void analyze(roles);
+    },
+
+    resetRoles: () => {
+      const { dataset, suggestedRoles, rolesBySchema } = get();
+      if (!dataset) return;
+      const key = schemaKey(dataset.summaries.map((s) => s.name));
+      const { [key]: _dropped, ...rest } = rolesBySchema;
+      void _dropped;
+      set({ roles: suggestedRoles, rolesBySchema: rest });
+      void analyze(suggestedRoles);
+    },
+  };
+};

@@ -1,0 +1,26 @@
+import { create } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
+import { createDataSlice, type DataSlice } from './slices/dataSlice';
+import { createSessionSlice, type SessionSlice } from './slices/sessionSlice';
+
+/** The whole app state: one store from typed slices, one per flow step. */
+export type AppState = DataSlice & SessionSlice;
+
+/**
+ * The one store. Middleware is applied once here. Small preferences (locale,
+ * role choices per file layout) persist in localStorage.
+ */
+export const useAppStore = create<AppState>()(
+  persist(
+    (...a) => ({
+      ...createDataSlice(...a),
+      ...createSessionSlice(...a),
+    }),
+    {
+      name: 'promocast.prefs',
+      version: 1,
+      storage: createJSONStorage(() => localStorage),
+      partialize: (state) => ({ locale: state.locale, rolesBySchema: state.rolesBySchema }),
+    },
+  ),
+);

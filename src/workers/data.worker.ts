@@ -1,0 +1,10 @@
+/// <reference lib="webworker" />
+import { createDataHandler } from './handlers/dataHandler';
+import type { DataRequest } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const handle = createDataHandler((message) => self.postMessage(message));
+self.onmessage = (event: MessageEvent<DataRequest>) => {
+  void handle(event.data);
+};

@@ -1,0 +1,97 @@
+import { findDuplicateRows } from '../../data/duplicates';
+import { ingestFile, type ByteSource, type IngestResult } from '../../data/ingest';
+import { buildPanel } from '../../data/panel';
+import { qualityReport } from '../../data/quality';
+import type { RoleMap } from '../../data/types';
+import { toWorkerError, type Analysis, type DataRequest, type DataResponse, type FileInput } from '../protocol';
+
+/** Reads a Blob (a File, or a fetched sample) in byte ranges. */
+export function blobSource(blob: Blob, name: string): ByteSource {
+  return {
+    name,
+    size: blob.size,
+    read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()),
+  };
+}
+
+async function openInput(input: FileInput): Promise<ByteSource> {
+  if (input.kind === 'file') return blobSource(input.file, input.file.name);
+  const response = await fetch(input.url);
+  if (!response.ok) throw new Error(`Could not load ${input.url}: HTTP ${response.status}`);
+  return blobSource(await response.blob(), input.name);
+}
+
+/**
+ * The data worker's logic, free of `self`: given a `post` callback it
+ * returns a message handler. It holds the parsed table; a failed ingest
+ * leaves the previously loaded table in place.
+ */
+export function createDataHandler(post: (message: DataResponse) => void): (request: DataRequest) => Promise<void> {
+  let loaded: { result: IngestResult; duplicates: ReturnType<typeof findDuplicateRows> } | null = null;
+  const running = new Map<number, AbortController>();
+
+  const analyze = (roles: RoleMap): Analysis => {
+    if (!loaded) throw new Error('No data loaded');
+    const { table, summaries, facts } = loaded.result;
+    const panel = buildPanel(table, roles, summaries, { rowNumbers: loaded.result.rowNumbers });
+    const report = qualityReport({
+      fileName: facts.fileName,
+      summaries,
+      roles,
+      table,
+      panel,
+      ingest: { ...facts, exactDuplicateRows: loaded.duplicates, rowNumbers: loaded.result.rowNumbers },
+    });
+    return {
+      report,
+      frequency: panel.crossSection ? 'none' : panel.frequency.frequency,
+      seriesCount: panel.series.length,
+      timeSteps: panel.timeSteps,
+      gapCount: panel.gaps.count,
+    };
+  };
+
+  return async (request) => {
+    try {
+      switch (request.type) {
+        case 'cancel':
+          running.get(request.id)?.abort();
+          return;
+        case 'ingest': {
+          const controller = new AbortController();
+          running.set(request.id, controller);
+          const started = performance.now();
+          try {
+            const source = await openInput(request.input);
+            const result = await ingestFile(source, {
+              signal: controller.signal,
+              onProgress: (progress) => post({ type: 'progress', id: request.id, progress }),
+            });
+            if (!result.ok) {
+              post({ type: 'ingested', id: request.id, result });
+              return;
+            }
+            loaded = { result: result.data, duplicates: findDuplicateRows(result.data.table, result.data.rowNumbers) };
+            const { facts, summaries, table } = result.data;
+            post({
+              type: 'ingested',
+              id: request.id,
+              result: {
+                ok: true,
+                data: { fileName: facts.fileName, rowCount: table.rowCount, summaries, facts, parseMs: performance.now() - started },
+              },
+            });
+          } finally {
+            running.delete(request.id);
+          }
+          return;
+        }
+        case 'analyze':
+          post({ type: 'analyzed', id: request.id, analysis: analyze(request.roles) });
+          return;
+      }
+    } catch (thrown) {
+      post({ type: 'error', id: request.id, error: toWorkerError(thrown) });
+    }
+  };
+}
