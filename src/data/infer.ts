@@ -304,7 +304,7 @@ function decimalValue(t: string, start: number, end: number, eu: boolean, shift:
  * or after, trailing `%`, grouping marks, scientific notation. `eu` selects
  * decimal comma with `.` grouping. Percent-marked cells (and, when
  * `scaleBare`, every cell) are divided by 100. Sets {@link scanFlags}.
- * Returns NaN (or a non-finite value never) when it is no number.
+ * Returns NaN when it is no number (never ±Infinity).
  */
 function scanNumber(s: string, eu: boolean, scaleBare: boolean): number {
   scanFlags = 0;
@@ -355,11 +355,6 @@ function scanNumber(s: string, eu: boolean, scaleBare: boolean): number {
   const v = decimalValue(s, start, end, eu, scaleBare || (scanFlags & F_PERCENT) !== 0 ? 2 : 0);
   if (v - v !== 0) return NaN;
   return neg ? -v : v;
-}
-
-/** {@link scanNumber} under the name used during inference (every distinct value is scanned once per reading). */
-function scanNumberFast(s: string, eu: boolean): number {
-  return scanNumber(s, eu, false);
 }
 
 /** Which marked spellings a numeric parse accepts besides plain numbers. */
@@ -649,20 +644,22 @@ interface DateTally {
 
 const TIME_HAS_SECONDS = /:\d{2}:\d{2}/;
 
-/** Records which layout `s` has (if any) in `t`; returns the layout or null. */
-function classifyDate(s: string, t: DateTally): DateKind | 'numeric' | null {
+/** Checks an optional time tail and records its style in `t`; false when the tail is no time. */
+function noteTime(t: DateTally, tail: string | undefined, checked = false): boolean {
+  if (tail === undefined || tail === '') return true;
+  if (!checked && !TIME_TAIL.test(tail)) return false;
+  if (t.time === '') t.time = tail.charCodeAt(0) === 84 ? 'T' : ' ';
+  if (!t.seconds && TIME_HAS_SECONDS.test(tail)) t.seconds = true;
+  return true;
+}
+
+/** Records which layout `s` (held by `count` cells) has, if any, in `t`; returns the layout or null. */
+function classifyDate(s: string, count: number, t: DateTally): DateKind | 'numeric' | null {
   const c0 = s.charCodeAt(0);
   const isDigit = c0 >= 48 && c0 <= 57;
-  const noteTime = (tail: string | undefined, checked = false) => {
-    if (tail === undefined || tail === '') return true;
-    if (!checked && !TIME_TAIL.test(tail)) return false;
-    if (t.time === '') t.time = tail.charCodeAt(0) === 84 ? 'T' : ' ';
-    if (!t.seconds && TIME_HAS_SECONDS.test(tail)) t.seconds = true;
-    return true;
-  };
   if (!isDigit) {
     const m = MOND_DATE.exec(s);
-    if (m !== null && !Number.isNaN(monthFromName(m[1] ?? '')) && noteTime(m[5])) {
+    if (m !== null && !Number.isNaN(monthFromName(m[1] ?? '')) && noteTime(t, m[5])) {
       if (t.mondSep === null) t.mondSep = m[2] ?? '';
       return 'mond';
     }
@@ -678,7 +675,7 @@ function classifyDate(s: string, t: DateTally): DateKind | 'numeric' | null {
         if (singleMonth) t.singleDigitMonth = true;
         if (singleDay) t.singleDigitDay = true;
         const tailAt = dayAt + (singleDay ? 1 : 2);
-        if (tailAt < s.length) noteTime(s.slice(tailAt), true);
+        if (tailAt < s.length) noteTime(t, s.slice(tailAt), true);
         return 'ymd';
       }
       if (YM_DATE.test(s)) return 'ym';
@@ -687,18 +684,18 @@ function classifyDate(s: string, t: DateTally): DateKind | 'numeric' | null {
     if (s.length === 8 && /^\d{8}$/.test(s)) return 'compact';
     if (s.includes('年')) {
       const m = CJK_DATE.exec(s);
-      return m !== null && noteTime(m[4]?.trim() === '' ? '' : m[4]) ? 'cjk' : null;
+      return m !== null && noteTime(t, m[4]?.trim() === '' ? '' : m[4]) ? 'cjk' : null;
     }
   }
   let m = NUMERIC_DATE.exec(s);
   if (m !== null) {
-    if (!noteTime(m[5])) return null;
+    if (!noteTime(t, m[5])) return null;
     return 'numeric';
   }
   m = DMON_DATE.exec(s);
-  if (m !== null && !Number.isNaN(monthFromName(m[3] ?? '')) && noteTime(m[5])) {
+  if (m !== null && !Number.isNaN(monthFromName(m[3] ?? '')) && noteTime(t, m[5])) {
     if (t.dmonSep === null) t.dmonSep = m[2] ?? '';
-    if ((m[4] ?? '').length === 2) t.twoDigitYearCells++;
+    if ((m[4] ?? '').length === 2) t.twoDigitYearCells += count;
     return 'dmon';
   }
   return null;
@@ -755,7 +752,7 @@ function inferDate(input: ColumnInferenceInput, total: number): TypeInference | 
   for (let i = 0; i < distinct.length; i++) {
     const s = distinct[i] ?? '';
     const c = counts[i] ?? 0;
-    const kind = classifyDate(s, t);
+    const kind = classifyDate(s, c, t);
     if (kind === null) {
       bad += c;
       if (bad > allowedBad) return null;
@@ -949,7 +946,7 @@ function inferNumeric(input: ColumnInferenceInput, total: number): TypeInference
     for (let i = 0; i < distinct.length; i++) {
       const s = distinct[i] ?? '';
       const c = counts[i] ?? 0;
-      const v = scanNumberFast(s, eu);
+      const v = scanNumber(s, eu, false);
       if (Number.isNaN(v)) {
         if (!sawComma && s.indexOf(',') >= 0) sawComma = true;
         bad += c;
