@@ -4,6 +4,8 @@ import { useT } from '../state/i18n';
 import { useAppStore } from '../state/store';
 import { DataStep } from './DataStep';
 import { ErrorBoundary } from './ErrorBoundary';
+import { EvaluateStep } from './EvaluateStep';
+import { TrainStep } from './TrainStep';
 
 /** The workbench: header with language switch, then the flow steps. */
 export function App() {
@@ -35,6 +37,8 @@ export function App() {
       <main>
         <ErrorBoundary locale={locale}>
           <DataStep />
+          <TrainStep />
+          <EvaluateStep />
         </ErrorBoundary>
       </main>
     </div>

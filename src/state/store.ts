@@ -2,9 +2,10 @@ import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { createDataSlice, type DataSlice } from './slices/dataSlice';
 import { createSessionSlice, type SessionSlice } from './slices/sessionSlice';
+import { createTrainingSlice, type TrainingSlice } from './slices/trainingSlice';
 
 /** The whole app state: one store from typed slices, one per flow step. */
-export type AppState = DataSlice & SessionSlice;
+export type AppState = DataSlice & SessionSlice & TrainingSlice;
 
 /**
  * The one store. Middleware is applied once here. Small preferences (locale,
@@ -15,12 +16,13 @@ export const useAppStore = create<AppState>()(
     (...a) => ({
       ...createDataSlice(...a),
       ...createSessionSlice(...a),
+      ...createTrainingSlice(...a),
     }),
     {
       name: 'promocast.prefs',
       version: 1,
       storage: createJSONStorage(() => localStorage),
-      partialize: (state) => ({ locale: state.locale, rolesBySchema: state.rolesBySchema }),
+      partialize: (state) => ({ locale: state.locale, rolesBySchema: state.rolesBySchema, trainSettings: state.trainSettings, backendChoice: state.backendChoice }),
     },
   ),
 );

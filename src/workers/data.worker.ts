@@ -4,7 +4,7 @@ import type { DataRequest } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const handle = createDataHandler((message) => self.postMessage(message));
+const handle = createDataHandler((message, transfer) => self.postMessage(message, transfer ?? []));
 self.onmessage = (event: MessageEvent<DataRequest>) => {
   void handle(event.data);
 };

@@ -7,12 +7,18 @@
 import type { IngestError, IngestProgress, ReadFacts } from '../data/ingest';
 import type { ColumnSummary, Frequency, QualityReport, RoleMap } from '../data/types';
 import type { Result } from '../lib/result';
+import type { DatasetError, DatasetOptions } from '../ml/features';
+import type { EvaluationReport } from '../ml/evaluate';
+import type { BatchProgress, EpochResult, StopReason, TrainSettings } from '../ml/train';
+import type { BackendName, BackendReport } from '../ml/backends';
+import type { Dataset } from '../ml/types';
 
 /** Where the data worker reads a file from. */
 export type FileInput = { readonly kind: 'file'; readonly file: File } | { readonly kind: 'url'; readonly url: string; readonly name: string };
 
 export type DataRequest =
   | { readonly type: 'ingest'; readonly id: number; readonly input: FileInput }
+  | DatasetRequest
   | { readonly type: 'analyze'; readonly id: number; readonly roles: RoleMap }
   | { readonly type: 'cancel'; readonly id: number };
 
@@ -44,6 +50,7 @@ export type DataResponse =
   | { readonly type: 'progress'; readonly id: number; readonly progress: IngestProgress }
   | { readonly type: 'ingested'; readonly id: number; readonly result: Result<DatasetSummary, IngestError> }
   | { readonly type: 'analyzed'; readonly id: number; readonly analysis: Analysis }
+  | DatasetResponse
   | { readonly type: 'error'; readonly id: number; readonly error: WorkerError };
 
 /** Turns anything thrown into a plain error that survives structured clone. */
@@ -53,3 +60,69 @@ export function toWorkerError(thrown: unknown): WorkerError {
   }
   return { name: 'Error', message: String(thrown) };
 }
+
+// ---------------------------------------------------------------------------
+// ML worker
+
+
+/** Which backend to train on: measured ('auto') or the analyst's choice. */
+export type BackendChoice = 'auto' | BackendName;
+
+export type DatasetRequest = { readonly type: 'dataset'; readonly id: number; readonly roles: RoleMap; readonly options: DatasetOptions };
+export type DatasetResponse = { readonly type: 'dataset'; readonly id: number; readonly result: Result<Dataset, DatasetError> };
+
+export interface FeatureImportance {
+  readonly name: string;
+  /** Increase of the test MAE when the feature group is shuffled (target units). */
+  readonly increase: number;
+  readonly relativeIncrease: number;
+}
+
+/** The whole result of a training run. */
+export interface TrainResult {
+  readonly backend: BackendName;
+  readonly stoppedBy: StopReason;
+  readonly bestEpoch: number;
+  readonly epochsRun: number;
+  readonly trainCount: number;
+  readonly validCount: number;
+  readonly evaluation: EvaluationReport;
+  readonly importance: readonly FeatureImportance[];
+  readonly seriesLabels: readonly string[];
+  readonly featureNames: readonly string[];
+}
+
+/** Predicted vs actual for one series (one step ahead), downsampled for the chart. */
+export interface SeriesForecast {
+  readonly label: string;
+  readonly times: Float64Array;
+  readonly actual: Float64Array;
+  readonly predicted: Float64Array;
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  /** First time of the validation and test periods. */
+  readonly validStart: number;
+  readonly testStart: number;
+}
+
+export type MlRequest =
+  | { readonly type: 'train'; readonly id: number; readonly dataset: Dataset; readonly settings: TrainSettings; readonly backend: BackendChoice }
+  | { readonly type: 'resume'; readonly id: number }
+  | { readonly type: 'stop'; readonly id: number }
+  | { readonly type: 'forecast'; readonly id: number; readonly series: number };
+
+export type TrainEvent =
+  | { readonly kind: 'phase'; readonly phase: 'backends' | 'windows' | 'training' | 'evaluating' }
+  | { readonly kind: 'backends'; readonly reports: readonly BackendReport[]; readonly chosen: BackendName; readonly threads: number }
+  | { readonly kind: 'batch'; readonly progress: BatchProgress; readonly epochs: number; readonly trainCount: number }
+  | { readonly kind: 'epoch'; readonly result: EpochResult }
+  | { readonly kind: 'fallback'; readonly from: BackendName; readonly to: BackendName; readonly reason: string; readonly epoch: number };
+
+export type TrainFailure = { readonly code: 'nonFinite' | 'noBackend' | 'tooFewWindows' | 'notTrained'; readonly params: Readonly<Record<string, string | number>> };
+
+export type MlResponse =
+  | { readonly type: 'event'; readonly id: number; readonly event: TrainEvent }
+  | { readonly type: 'trained'; readonly id: number; readonly result: Result<TrainResult, TrainFailure> }
+  | { readonly type: 'forecast'; readonly id: number; readonly forecast: SeriesForecast }
+  | { readonly type: 'done'; readonly id: number }
+  | { readonly type: 'error'; readonly id: number; readonly error: WorkerError };

@@ -3,6 +3,8 @@ import { ingestFile, type ByteSource, type IngestResult } from '../../data/inges
 import { buildPanel } from '../../data/panel';
 import { qualityReport } from '../../data/quality';
 import type { RoleMap } from '../../data/types';
+import { buildDataset } from '../../ml/features';
+import { datasetTransfer } from './datasetTransfer';
 import { toWorkerError, type Analysis, type DataRequest, type DataResponse, type FileInput } from '../protocol';
 
 /** Reads a Blob (a File, or a fetched sample) in byte ranges. */
@@ -26,7 +28,7 @@ async function openInput(input: FileInput): Promise<ByteSource> {
  * returns a message handler. It holds the parsed table; a failed ingest
  * leaves the previously loaded table in place.
  */
-export function createDataHandler(post: (message: DataResponse) => void): (request: DataRequest) => Promise<void> {
+export function createDataHandler(post: (message: DataResponse, transfer?: Transferable[]) => void): (request: DataRequest) => Promise<void> {
   let loaded: { result: IngestResult; duplicates: ReturnType<typeof findDuplicateRows> } | null = null;
   const running = new Map<number, AbortController>();
 
@@ -84,6 +86,14 @@ export function createDataHandler(post: (message: DataResponse) => void): (reque
           } finally {
             running.delete(request.id);
           }
+          return;
+        }
+        case 'dataset': {
+          if (!loaded) throw new Error('No data loaded');
+          const { table, summaries } = loaded.result;
+          const panel = buildPanel(table, request.roles, summaries, { rowNumbers: loaded.result.rowNumbers });
+          const result = buildDataset(panel, summaries, request.options);
+          post({ type: 'dataset', id: request.id, result }, result.ok ? datasetTransfer(result.data) : []);
           return;
         }
         case 'analyze':

@@ -1,0 +1,515 @@
+import type { Panel, PanelColumn } from '../data/panel';
+import { fillMethodFor, type FillMethod } from '../data/quality';
+import type { ColumnSummary } from '../data/types';
+import { fail, ok, type Result } from '../lib/result';
+import type { Dataset, FeatureSource, FeatureSpec, Scaler, SeriesGrid, SplitName, TargetKind, TargetTransform, Windows } from './types';
+
+/** Rates are clipped to [RATE_EPS, 1 − RATE_EPS] before the logit. */
+export const RATE_EPS = 1e-4;
+/** Share of dates (time-ordered) in the test and validation periods. */
+export const TEST_SHARE = 0.2;
+export const VALIDATION_SHARE = 0.1;
+
+export interface DatasetOptions {
+  /** Steps per window (the LSTM's sequence length); 1 is forced for a cross-section. */
+  readonly windowLength: number;
+  /** Longest plan horizon trained for, in steps (what-if plans are up to 28 days). */
+  readonly horizonMax?: number;
+  /** Steps of target history averaged into the `level` feature. */
+  readonly levelSteps?: number;
+  /** Seed of the cross-section's random split. */
+  readonly seed?: number;
+}
+
+/** Why a data set cannot be built; `params` fill the catalog message. */
+export interface DatasetError {
+  readonly code: 'noTarget' | 'targetNotNumeric' | 'tooFewTargets' | 'constantTarget';
+  readonly params: Readonly<Record<string, string | number>>;
+}
+
+const TARGET_RATE_WORDS = ['rate', 'ratio', 'cvr', 'ctr', 'share', 'pct', 'percent', '率'];
+const TARGET_MONEY_WORDS = ['revenue', 'sales', 'spend', 'gmv', 'amount', 'value', 'price', 'income', '销售', '金额', '收入'];
+
+/** Ends of the train and validation periods as positions in a sorted list. */
+function splitPoints(sortedKeys: ArrayLike<number>): { trainEnd: number; validEnd: number } {
+  const n = sortedKeys.length;
+  const testStart = Math.max(1, Math.floor(n * (1 - TEST_SHARE)));
+  const validStart = Math.max(1, Math.floor(n * (1 - TEST_SHARE - VALIDATION_SHARE)));
+  return { trainEnd: sortedKeys[validStart] ?? Infinity, validEnd: sortedKeys[testStart] ?? Infinity };
+}
+
+/**
+ * What kind of number the target is, and the transform that makes it
+ * model-friendly: rates through a logit, counts and money through log1p,
+ * yes/no targets untouched (sigmoid head), anything with negatives as is.
+ */
+export function targetKind(summary: ColumnSummary | undefined, values: Float64Array): { kind: TargetKind; transform: TargetTransform } {
+  let min = Infinity;
+  let max = -Infinity;
+  let integral = true;
+  let onlyBinary = true;
+  for (const v of values) {
+    if (v !== v) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (!Number.isInteger(v)) integral = false;
+    if (v !== 0 && v !== 1) onlyBinary = false;
+  }
+  const name = (summary?.name ?? '').toLowerCase();
+  if (summary?.type === 'boolean' || (onlyBinary && min === 0 && max === 1)) return { kind: 'binary', transform: 'identity' };
+  if (min < 0) return { kind: 'real', transform: 'identity' };
+  if (summary?.type === 'percent' || (max <= 1 && (!integral || TARGET_RATE_WORDS.some((w) => name.includes(w))))) {
+    return { kind: 'rate', transform: 'logit' };
+  }
+  if (summary?.type === 'currency' || TARGET_MONEY_WORDS.some((w) => name.includes(w))) return { kind: 'money', transform: 'log1p' };
+  if (integral) return { kind: 'count', transform: 'log1p' };
+  return { kind: 'money', transform: 'log1p' };
+}
+
+/** Original units → transformed (before standardising). */
+export function transformTarget(transform: TargetTransform, v: number): number {
+  switch (transform) {
+    case 'logit': {
+      const p = Math.min(1 - RATE_EPS, Math.max(RATE_EPS, v));
+      return Math.log(p / (1 - p));
+    }
+    case 'log1p':
+      return Math.log1p(Math.max(0, v));
+    case 'identity':
+      return v;
+  }
+}
+
+/** Transformed → original units. */
+export function inverseTransformTarget(transform: TargetTransform, z: number): number {
+  switch (transform) {
+    case 'logit':
+      return 1 / (1 + Math.exp(-z));
+    case 'log1p':
+      return Math.expm1(z);
+    case 'identity':
+      return z;
+  }
+}
+
+/** Model space (standardised, transformed) → original units. */
+export function fromModelSpace(spec: FeatureSpec, m: number): number {
+  if (spec.target.kind === 'binary') return m;
+  return inverseTransformTarget(spec.target.transform, m * spec.target.std + spec.target.mean);
+}
+
+/** Original units → model space. */
+export function toModelSpace(spec: FeatureSpec, v: number): number {
+  if (spec.target.kind === 'binary') return v;
+  return (transformTarget(spec.target.transform, v) - spec.target.mean) / spec.target.std;
+}
+
+function dayOfWeek(day: number): number {
+  return (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+}
+
+function dayOfYear(day: number): number {
+  const date = new Date(day * 86_400_000);
+  return (Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) - Date.UTC(date.getUTCFullYear(), 0, 1)) / 86_400_000;
+}
+
+/** Calendar features of a day number, in [-1, 1]. */
+export function calendarValue(part: 'dowSin' | 'dowCos' | 'doySin' | 'doyCos', day: number): number {
+  switch (part) {
+    case 'dowSin':
+      return Math.sin((2 * Math.PI * dayOfWeek(day)) / 7);
+    case 'dowCos':
+      return Math.cos((2 * Math.PI * dayOfWeek(day)) / 7);
+    case 'doySin':
+      return Math.sin((2 * Math.PI * dayOfYear(day)) / 365.25);
+    case 'doyCos':
+      return Math.cos((2 * Math.PI * dayOfYear(day)) / 365.25);
+  }
+}
+
+/** Index of each panel row on its series' regular time grid. */
+function gridIndex(day: number, first: number, periodDays: number): number {
+  if (periodDays >= 28) {
+    const a = new Date(first * 86_400_000);
+    const b = new Date(day * 86_400_000);
+    return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + (b.getUTCMonth() - a.getUTCMonth());
+  }
+  return Math.round((day - first) / periodDays);
+}
+
+/** Day number of grid step `k` after `first`. */
+function gridDay(first: number, k: number, periodDays: number): number {
+  if (periodDays >= 28) {
+    const a = new Date(first * 86_400_000);
+    return Date.UTC(a.getUTCFullYear(), a.getUTCMonth() + k, a.getUTCDate()) / 86_400_000;
+  }
+  return first + k * periodDays;
+}
+
+interface InputColumn {
+  readonly column: PanelColumn;
+  readonly fill: FillMethod;
+  readonly categorical: boolean;
+}
+
+/** Per-column statistics over training rows: mean, std, median. */
+function fitScaler(values: Float64Array, isTrain: (row: number) => boolean): Scaler {
+  const kept: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v === v && isTrain(i)) kept.push(v);
+  }
+  if (kept.length === 0) return { mean: 0, std: 1, median: 0 };
+  kept.sort((a, b) => a - b);
+  let sum = 0;
+  for (const v of kept) sum += v;
+  const mean = sum / kept.length;
+  let ss = 0;
+  for (const v of kept) ss += (v - mean) ** 2;
+  const std = Math.sqrt(ss / kept.length);
+  return { mean, std: std > 1e-12 ? std : 1, median: kept[Math.floor(kept.length / 2)]! };
+}
+
+/**
+ * Builds the windowable data set from the panel: one regular time grid per
+ * series (gaps become missing steps), exogenous features per step (levers and
+ * covariates standardised or one-hot, calendar sin/cos, series one-hot), and
+ * the target in original and model space. Scalers and vocabularies are fitted
+ * on the training period only (dates before the last 30 %).
+ */
+export function buildDataset(panel: Panel, summaries: readonly ColumnSummary[], options: DatasetOptions): Result<Dataset, DatasetError> {
+  const targetName = panel.targetColumn;
+  if (targetName === null) return fail({ code: 'noTarget', params: {} });
+  const targetCol = panel.columns.find((c) => c.name === targetName);
+  if (!targetCol || targetCol.vocab !== undefined) return fail({ code: 'targetNotNumeric', params: { column: targetName } });
+  const summaryOf = (name: string) => summaries.find((s) => s.name === name);
+  const crossSection = panel.crossSection || panel.times === null;
+  const windowLength = crossSection ? 1 : Math.max(1, Math.round(options.windowLength));
+  const horizonMax = crossSection ? 1 : Math.max(1, options.horizonMax ?? 28);
+  const levelSteps = options.levelSteps ?? 28;
+  const n = panel.rowCount;
+
+  // Time split: last 20 % of distinct dates test, 10 % before validation.
+  let trainEnd: number;
+  let validEnd: number;
+  let splitKey: Float64Array;
+  if (!crossSection) {
+    const times = panel.times as Float64Array;
+    const distinct = Array.from(new Set(times)).filter((d) => d === d).sort((a, b) => a - b);
+    ({ trainEnd, validEnd } = splitPoints(distinct));
+    splitKey = times;
+  } else {
+    // A cross-section has no time: a seeded shuffle decides the split.
+    splitKey = new Float64Array(n);
+    let s = (options.seed ?? 42) >>> 0;
+    for (let i = 0; i < n; i++) {
+      s = (s + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(s ^ (s >>> 15), 1 | s);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      splitKey[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    }
+    trainEnd = 1 - TEST_SHARE - VALIDATION_SHARE;
+    validEnd = 1 - TEST_SHARE;
+  }
+  const isTrainRow = (row: number) => splitKey[row]! < trainEnd;
+
+  const targetRaw = targetCol.values;
+  let finiteTargets = 0;
+  for (const v of targetRaw) if (v === v) finiteTargets++;
+  if (finiteTargets < 30) return fail({ code: 'tooFewTargets', params: { column: targetName, count: finiteTargets } });
+  const { kind, transform } = targetKind(summaryOf(targetName), targetRaw);
+  const targetTransformed = new Float64Array(n);
+  for (let i = 0; i < n; i++) targetTransformed[i] = targetRaw[i]! === targetRaw[i]! ? transformTarget(transform, targetRaw[i]!) : NaN;
+  const targetScaler = kind === 'binary' ? { mean: 0, std: 1, median: 0 } : fitScaler(targetTransformed, isTrainRow);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of targetRaw) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi > lo)) return fail({ code: 'constantTarget', params: { column: targetName } });
+
+  // Inputs: levers and covariates (series keys become static one-hot).
+  const hasTime = !crossSection;
+  const inputs: InputColumn[] = [];
+  for (const column of panel.columns) {
+    if (column.role !== 'lever' && column.role !== 'covariate') continue;
+    if (column.type === 'date' || column.type === 'id' || column.type === 'text' || column.type === 'empty') continue;
+    const summary = summaryOf(column.name);
+    if (!summary) continue;
+    inputs.push({ column, fill: fillMethodFor(summary, column.role, hasTime), categorical: column.vocab !== undefined });
+  }
+  const seriesCols = crossSection ? [] : panel.columns.filter((c) => c.role === 'series');
+
+  const scalers: Record<string, Scaler> = {};
+  const vocabularies: Record<string, string[]> = {};
+  const features: { name: string; source: FeatureSource }[] = [];
+  for (const input of inputs) {
+    const { column } = input;
+    if (input.categorical) {
+      const seen = new Set<number>();
+      for (let i = 0; i < n; i++) {
+        const code = column.values[i]!;
+        if (code === code && code >= 0 && isTrainRow(i)) seen.add(code);
+      }
+      const vocab = Array.from(seen, (code) => column.vocab![code] ?? '').sort();
+      vocabularies[column.name] = vocab;
+      for (const value of vocab) features.push({ name: `${column.name}=${value}`, source: { kind: 'onehot', column: column.name, value } });
+    } else {
+      scalers[column.name] = fitScaler(column.values, isTrainRow);
+      features.push({ name: column.name, source: { kind: 'numeric', column: column.name } });
+    }
+  }
+  const periodDays = crossSection ? 0 : Math.max(1, panel.frequency.periodDays);
+  if (hasTime) {
+    if (periodDays === 1) {
+      features.push({ name: 'day of week (sin)', source: { kind: 'calendar', part: 'dowSin' } });
+      features.push({ name: 'day of week (cos)', source: { kind: 'calendar', part: 'dowCos' } });
+    }
+    if (periodDays < 365) {
+      features.push({ name: 'day of year (sin)', source: { kind: 'calendar', part: 'doySin' } });
+      features.push({ name: 'day of year (cos)', source: { kind: 'calendar', part: 'doyCos' } });
+    }
+  }
+  for (const column of seriesCols) {
+    const values = new Set<string>();
+    for (const s of panel.series) values.add(s.keys[panel.seriesColumns.indexOf(column.name)] ?? '');
+    const vocab = Array.from(values).sort();
+    vocabularies[column.name] = vocab;
+    // One key value per series: a one-hot of a 1-value column carries nothing.
+    if (vocab.length > 1) for (const value of vocab) features.push({ name: `${column.name}=${value}`, source: { kind: 'static', column: column.name, value } });
+  }
+  const exogCount = features.length;
+  if (hasTime) {
+    features.push({ name: `${targetName} (observed)`, source: { kind: 'targetLag' } });
+    features.push({ name: `${targetName} (not yet observed)`, source: { kind: 'targetMask' } });
+    features.push({ name: `${targetName} (recent level)`, source: { kind: 'level' } });
+  }
+
+  const spec: FeatureSpec = {
+    windowLength,
+    horizonMax,
+    crossSection,
+    timeColumn: panel.timeColumn,
+    seriesColumns: panel.seriesColumns,
+    target: { column: targetName, kind, transform, mean: targetScaler.mean, std: targetScaler.std },
+    levers: inputs.filter((i) => i.column.role === 'lever').map((i) => i.column.name),
+    covariates: inputs.filter((i) => i.column.role === 'covariate').map((i) => i.column.name),
+    features,
+    scalers,
+    vocabularies,
+    periodDays,
+    seasonalPeriod: crossSection ? 0 : panel.frequency.seasonalPeriod,
+    levelSteps,
+  };
+
+  // One grid per series.
+  const series: SeriesGrid[] = [];
+  const oneHotIndex = new Map<string, number>();
+  features.forEach((f, k) => {
+    if (f.source.kind === 'onehot' || f.source.kind === 'static') oneHotIndex.set(`${f.source.column}\u0000${f.source.value}`, k);
+  });
+  for (const s of panel.series) {
+    const rows = s.end - s.start;
+    if (rows <= 0) continue;
+    let steps: number;
+    const stepOfRow = new Int32Array(rows);
+    let first = 0;
+    if (crossSection) {
+      steps = rows;
+      for (let r = 0; r < rows; r++) stepOfRow[r] = r;
+    } else {
+      const times = panel.times as Float64Array;
+      first = times[s.start]!;
+      const irregular = panel.frequency.frequency === 'irregular';
+      for (let r = 0; r < rows; r++) stepOfRow[r] = irregular ? r : gridIndex(times[s.start + r]!, first, periodDays);
+      steps = stepOfRow[rows - 1]! + 1;
+    }
+    const rowAt = new Int32Array(steps).fill(-1);
+    for (let r = 0; r < rows; r++) rowAt[stepOfRow[r]!] = s.start + r;
+    const gridTimes = new Float64Array(steps);
+    const target = new Float64Array(steps).fill(NaN);
+    const targetModel = new Float32Array(steps).fill(NaN);
+    const exog = new Float32Array(steps * exogCount);
+    const lastSeen = new Float64Array(inputs.length).fill(NaN);
+    for (let k = 0; k < steps; k++) {
+      const row = rowAt[k]!;
+      const day = crossSection ? k : row >= 0 ? (panel.times as Float64Array)[row]! : gridDay(first, k, periodDays);
+      gridTimes[k] = crossSection ? splitKey[row]! : day;
+      if (row >= 0) {
+        const v = targetRaw[row]!;
+        target[k] = v;
+        const tv = targetTransformed[row]!;
+        targetModel[k] = tv === tv ? (kind === 'binary' ? tv : (tv - targetScaler.mean) / targetScaler.std) : NaN;
+      }
+      const base = k * exogCount;
+      let f = 0;
+      inputs.forEach((input, j) => {
+        const { column } = input;
+        let raw = row >= 0 ? column.values[row]! : NaN;
+        if (raw === raw) lastSeen[j] = raw;
+        else if (input.fill === 'forward-fill within series') raw = lastSeen[j]!;
+        if (input.categorical) {
+          const vocab = vocabularies[column.name]!;
+          if (raw === raw) {
+            const at = oneHotIndex.get(`${column.name}\u0000${column.vocab![raw] ?? ''}`);
+            if (at !== undefined) exog[base + at] = 1;
+          }
+          f += vocab.length;
+          return;
+        }
+        const scaler = scalers[column.name]!;
+        if (raw !== raw) raw = input.fill === 'zero' ? 0 : scaler.median;
+        exog[base + f] = (raw - scaler.mean) / scaler.std;
+        f++;
+      });
+      for (let j = f; j < exogCount; j++) {
+        const source = features[j]!.source;
+        if (source.kind === 'calendar') exog[base + j] = calendarValue(source.part, day);
+      }
+      s.keys.forEach((key, c) => {
+        const column = panel.seriesColumns[c]!;
+        const at = oneHotIndex.get(`${column}\u0000${key}`);
+        if (at !== undefined) exog[base + at] = 1;
+      });
+    }
+    series.push({ label: s.label, keys: s.keys, times: gridTimes, target, targetModel, exog });
+  }
+  return ok({ spec, exogCount, series, trainEnd, validEnd });
+}
+
+/** Which split a step belongs to, by its time key. */
+export function splitOf(dataset: Dataset, time: number): SplitName {
+  return time < dataset.trainEnd ? 'train' : time < dataset.validEnd ? 'validation' : 'test';
+}
+
+export interface WindowOptions {
+  readonly split: SplitName;
+  /**
+   * Steps between the last observed target and the target: a number, or
+   * 'mixed' (training: half the windows at 1, the rest uniform in 2..horizonMax).
+   */
+  readonly horizon: number | 'mixed';
+  readonly seed?: number;
+}
+
+/** Writes one window ending at `step` with targets observed up to `origin` into `x` at `offset`. */
+export function fillWindow(dataset: Dataset, grid: SeriesGrid, step: number, origin: number, x: Float32Array, offset: number): void {
+  const { spec, exogCount } = dataset;
+  const L = spec.windowLength;
+  const F = spec.features.length;
+  const hasTarget = F > exogCount;
+  let level = 0;
+  if (hasTarget) {
+    let sum = 0;
+    let count = 0;
+    for (let u = Math.max(0, origin - spec.levelSteps + 1); u <= origin; u++) {
+      const v = grid.targetModel[u]!;
+      if (v === v) {
+        sum += v;
+        count++;
+      }
+    }
+    level = count > 0 ? sum / count : 0;
+  }
+  for (let s = 0; s < L; s++) {
+    const u = step - L + 1 + s;
+    const at = offset + s * F;
+    if (u < 0) {
+      x.fill(0, at, at + F);
+      if (hasTarget) x[at + exogCount + 1] = 1;
+      continue;
+    }
+    x.set(grid.exog.subarray(u * exogCount, (u + 1) * exogCount), at);
+    if (hasTarget) {
+      const v = u <= origin ? grid.targetModel[u]! : NaN;
+      x[at + exogCount] = v === v ? v : 0;
+      x[at + exogCount + 1] = v === v ? 0 : 1;
+      x[at + exogCount + 2] = level;
+    }
+  }
+}
+
+/**
+ * Cuts model-ready windows for one split: every step of every series whose
+ * target is known and falls in the split. Inputs never reach past `origin`
+ * (= step − horizon) for the target.
+ */
+export function makeWindows(dataset: Dataset, options: WindowOptions): Windows {
+  const { spec } = dataset;
+  const L = spec.windowLength;
+  const F = spec.features.length;
+  const picks: { series: number; step: number; horizon: number }[] = [];
+  let rng = (options.seed ?? 7) >>> 0;
+  const random = () => {
+    rng = (rng + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(rng ^ (rng >>> 15), 1 | rng);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  dataset.series.forEach((grid, si) => {
+    for (let t = 0; t < grid.times.length; t++) {
+      if (!(grid.targetModel[t]! === grid.targetModel[t]!)) continue;
+      if (splitOf(dataset, grid.times[t]!) !== options.split) continue;
+      let h = 1;
+      if (!spec.crossSection) {
+        h = options.horizon === 'mixed' ? (random() < 0.5 || spec.horizonMax < 2 ? 1 : 2 + Math.floor(random() * (spec.horizonMax - 1))) : options.horizon;
+        if (t - h < 0) continue;
+      }
+      picks.push({ series: si, step: t, horizon: h });
+    }
+  });
+  const count = picks.length;
+  const x = new Float32Array(count * L * F);
+  const y = new Float32Array(count);
+  const actual = new Float64Array(count);
+  const seriesIdx = new Int32Array(count);
+  const stepIdx = new Int32Array(count);
+  const horizon = new Int32Array(count);
+  const naive = new Float64Array(count);
+  const seasonalNaive = new Float64Array(count);
+  let trainMean = 0;
+  if (spec.crossSection) {
+    let sum = 0;
+    let m = 0;
+    for (const g of dataset.series) {
+      for (let t = 0; t < g.times.length; t++) {
+        const v = g.target[t]!;
+        if (v === v && splitOf(dataset, g.times[t]!) === 'train') {
+          sum += v;
+          m++;
+        }
+      }
+    }
+    trainMean = m > 0 ? sum / m : NaN;
+  }
+  picks.forEach((p, i) => {
+    const grid = dataset.series[p.series]!;
+    const origin = spec.crossSection ? -1 : p.step - p.horizon;
+    if (spec.crossSection) x.set(grid.exog.subarray(p.step * dataset.exogCount, (p.step + 1) * dataset.exogCount), i * F);
+    else fillWindow(dataset, grid, p.step, origin, x, i * L * F);
+    y[i] = grid.targetModel[p.step]!;
+    actual[i] = grid.target[p.step]!;
+    seriesIdx[i] = p.series;
+    stepIdx[i] = p.step;
+    horizon[i] = p.horizon;
+    if (spec.crossSection) {
+      naive[i] = trainMean;
+      seasonalNaive[i] = trainMean;
+      return;
+    }
+    let last = NaN;
+    for (let u = origin; u >= 0; u--) {
+      const v = grid.target[u]!;
+      if (v === v) {
+        last = v;
+        break;
+      }
+    }
+    naive[i] = last;
+    const back = p.step - spec.seasonalPeriod;
+    const seasonal = spec.seasonalPeriod > 0 && back >= 0 && back <= origin ? grid.target[back]! : NaN;
+    seasonalNaive[i] = seasonal === seasonal ? seasonal : last;
+  });
+  return { count, windowLength: L, featureCount: F, x, y, actual, series: seriesIdx, step: stepIdx, horizon, naive, seasonalNaive };
+}

@@ -1,0 +1,227 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Windows } from './types';
+
+/** Training settings the analyst can change (defaults: the seed's model). */
+export interface TrainSettings {
+  readonly windowLength: number;
+  readonly units: number;
+  readonly layers: number;
+  readonly dropout: number;
+  readonly learningRate: number;
+  readonly batchSize: number;
+  readonly epochs: number;
+  /** Epochs without a better validation loss before stopping (0: never stop early). */
+  readonly patience: number;
+  readonly seed: number;
+}
+
+export interface BatchProgress {
+  readonly epoch: number;
+  readonly batch: number;
+  readonly batches: number;
+  /** Training samples per second over this epoch so far. */
+  readonly samplesPerSec: number;
+}
+
+export interface EpochResult {
+  /** 1-based. */
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly validLoss: number;
+  readonly samplesPerSec: number;
+  readonly seconds: number;
+  /** True when this epoch has the best validation loss so far (its weights are kept). */
+  readonly best: boolean;
+}
+
+export type StopReason = 'epochs' | 'patience' | 'stopped' | 'nonFinite';
+
+export interface TrainOutcome {
+  readonly stoppedBy: StopReason;
+  readonly bestEpoch: number;
+  readonly bestValidLoss: number;
+  readonly epochsRun: number;
+}
+
+export interface TrainLoop {
+  readonly model: tf.LayersModel;
+  readonly optimizer: tf.Optimizer;
+  readonly loss: 'mse' | 'binaryCrossentropy';
+  readonly train: Windows;
+  /** Validation windows (horizon 1); empty: the training loss decides. */
+  readonly valid: Windows;
+  readonly settings: TrainSettings;
+  /** Epochs already completed (resume). */
+  readonly startEpoch?: number;
+  /** Best validation loss so far when resuming. */
+  readonly bestValidLoss?: number;
+  readonly onBatch?: (progress: BatchProgress) => void;
+  readonly onEpoch?: (result: EpochResult) => void | Promise<void>;
+  /** Polled between batches: true stops after the current batch. */
+  readonly shouldStop?: () => boolean;
+}
+
+/** Batches report progress at most this often (each report reads the loss back from the device). */
+const REPORT_EVERY_MS = 250;
+
+/** Seeded Fisher–Yates shuffle of 0..n-1. */
+export function shuffledOrder(n: number, seed: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let s = seed >>> 0;
+  for (let i = n - 1; i > 0; i--) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    const j = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * (i + 1));
+    const tmp = order[i]!;
+    order[i] = order[j]!;
+    order[j] = tmp;
+  }
+  return order;
+}
+
+/**
+ * Model outputs for every window, in batches: [count] in model space
+ * (probabilities for a yes/no target).
+ */
+export async function predictWindows(model: tf.LayersModel, windows: Windows, batchSize = 1024): Promise<Float32Array> {
+  const out = new Float32Array(windows.count);
+  const stride = windows.windowLength * windows.featureCount;
+  for (let start = 0; start < windows.count; start += batchSize) {
+    const n = Math.min(batchSize, windows.count - start);
+    const x = tf.tensor3d(windows.x.subarray(start * stride, (start + n) * stride), [n, windows.windowLength, windows.featureCount]);
+    const y = model.predict(x) as tf.Tensor;
+    out.set((await y.data()) as Float32Array, start);
+    x.dispose();
+    y.dispose();
+  }
+  return out;
+}
+
+/** Mean loss of the model over windows (validation). */
+export async function evaluateLoss(model: tf.LayersModel, windows: Windows, loss: TrainLoop['loss']): Promise<number> {
+  if (windows.count === 0) return NaN;
+  const predicted = await predictWindows(model, windows);
+  let sum = 0;
+  for (let i = 0; i < windows.count; i++) {
+    const y = windows.y[i]!;
+    const p = predicted[i]!;
+    if (loss === 'mse') sum += (p - y) ** 2;
+    else {
+      const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
+      sum -= y * Math.log(q) + (1 - y) * Math.log(1 - q);
+    }
+  }
+  return sum / windows.count;
+}
+
+/**
+ * The training loop: shuffled mini-batches with Adam, validation loss per
+ * epoch, early stopping that keeps the best weights, a stop flag checked
+ * between batches, and a NaN/Inf guard. Tensors are disposed per batch so
+ * tf.memory().numTensors stays flat across epochs.
+ */
+export async function trainLoop(loop: TrainLoop): Promise<TrainOutcome> {
+  const { model, optimizer, train, valid, settings } = loop;
+  const L = train.windowLength;
+  const F = train.featureCount;
+  const stride = L * F;
+  const batchSize = Math.max(1, Math.min(settings.batchSize, train.count));
+  const batches = Math.ceil(train.count / batchSize);
+  const xBuffer = new Float32Array(batchSize * stride);
+  const yBuffer = new Float32Array(batchSize);
+  let best: tf.Tensor[] | null = null;
+  let bestValidLoss = loop.bestValidLoss ?? Infinity;
+  let bestEpoch = loop.startEpoch ?? 0;
+  let sinceBest = 0;
+  let epoch = loop.startEpoch ?? 0;
+  let stoppedBy: StopReason = 'epochs';
+
+  try {
+    while (epoch < settings.epochs) {
+      const started = performance.now();
+      const order = shuffledOrder(train.count, settings.seed * 1000 + epoch);
+      let lossSum = 0;
+      let lossCount = 0;
+      let lastReport = started;
+      const pending: Promise<void>[] = [];
+      for (let b = 0; b < batches; b++) {
+        if (loop.shouldStop?.()) {
+          stoppedBy = 'stopped';
+          break;
+        }
+        const from = b * batchSize;
+        const n = Math.min(batchSize, train.count - from);
+        for (let k = 0; k < n; k++) {
+          const i = order[from + k]!;
+          xBuffer.set(train.x.subarray(i * stride, (i + 1) * stride), k * stride);
+          yBuffer[k] = train.y[i]!;
+        }
+        const cost: tf.Scalar | null = tf.tidy(() => {
+          const x = tf.tensor3d(xBuffer.subarray(0, n * stride), [n, L, F]);
+          const y = tf.tensor2d(yBuffer.subarray(0, n), [n, 1]);
+          const c = optimizer.minimize(() => {
+            const predictions = model.apply(x, { training: true }) as tf.Tensor;
+            return loop.loss === 'mse' ? tf.losses.meanSquaredError(y, predictions) : tf.losses.logLoss(y, predictions);
+          }, true);
+          return c ?? tf.scalar(NaN);
+        });
+        if (cost) {
+          // Read losses back asynchronously: a sync read per batch would stall the GPU pipeline.
+          pending.push(
+            cost.data().then((v) => {
+              lossSum += v[0]! * n;
+              lossCount += n;
+              cost.dispose();
+            }),
+          );
+        }
+        const now = performance.now();
+        if (now - lastReport >= REPORT_EVERY_MS || b === batches - 1) {
+          await Promise.all(pending.splice(0));
+          if (!Number.isFinite(lossSum)) {
+            stoppedBy = 'nonFinite';
+            break;
+          }
+          lastReport = performance.now();
+          loop.onBatch?.({ epoch: epoch + 1, batch: b + 1, batches, samplesPerSec: ((from + n) * 1000) / (lastReport - started) });
+          // Let the worker read a Stop message between batches.
+          await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        }
+      }
+      await Promise.all(pending.splice(0));
+      if (stoppedBy === 'nonFinite' || !Number.isFinite(lossSum)) {
+        stoppedBy = 'nonFinite';
+        break;
+      }
+      if (stoppedBy === 'stopped' && lossCount < train.count) break;
+      epoch++;
+      const seconds = (performance.now() - started) / 1000;
+      const trainLoss = lossSum / Math.max(1, lossCount);
+      const validLoss = valid.count > 0 ? await evaluateLoss(model, valid, loop.loss) : trainLoss;
+      if (!Number.isFinite(validLoss)) {
+        stoppedBy = 'nonFinite';
+        break;
+      }
+      const isBest = validLoss < bestValidLoss;
+      if (isBest) {
+        bestValidLoss = validLoss;
+        bestEpoch = epoch;
+        sinceBest = 0;
+        best?.forEach((t) => t.dispose());
+        best = model.getWeights().map((w) => w.clone());
+      } else sinceBest++;
+      await loop.onEpoch?.({ epoch, trainLoss, validLoss, samplesPerSec: train.count / seconds, seconds, best: isBest });
+      if (stoppedBy === 'stopped') break;
+      if (settings.patience > 0 && sinceBest >= settings.patience) {
+        stoppedBy = 'patience';
+        break;
+      }
+    }
+    if (best) model.setWeights(best);
+  } finally {
+    best?.forEach((t) => t.dispose());
+  }
+  return { stoppedBy, bestEpoch, bestValidLoss, epochsRun: epoch };
+}

@@ -1,0 +1,50 @@
+import type { Dataset } from '../../ml/types';
+import type { TrainSettings } from '../../ml/train';
+import type { Result } from '../../lib/result';
+import { datasetTransfer } from '../handlers/datasetTransfer';
+import type { BackendChoice, MlRequest, MlResponse, SeriesForecast, TrainEvent, TrainFailure, TrainResult } from '../protocol';
+import { expectReply, WorkerBridge } from './bridge';
+
+/** The UI's typed bridge to the ml worker, which holds the model and the windows. */
+export class MlClient {
+  private readonly bridge: WorkerBridge<MlRequest, MlResponse>;
+
+  constructor() {
+    const worker = new Worker(new URL('../ml.worker.ts', import.meta.url), { type: 'module', name: 'promocast-ml' });
+    this.bridge = new WorkerBridge(worker, ['event']);
+  }
+
+  private static events(onEvent: (e: TrainEvent) => void) {
+    return (m: MlResponse) => {
+      if (m.type === 'event') onEvent(m.event);
+    };
+  }
+
+  /** Trains on `dataset` (moved to the worker, not copied) with live events. */
+  async train(dataset: Dataset, settings: TrainSettings, backend: BackendChoice, onEvent: (e: TrainEvent) => void): Promise<Result<TrainResult, TrainFailure>> {
+    const reply = await this.bridge.request((id) => ({ type: 'train', id, dataset, settings, backend }), { onProgress: MlClient.events(onEvent), transfer: datasetTransfer(dataset) });
+    return expectReply(reply, 'trained').result;
+  }
+
+  /** Continues a stopped run from its last completed epoch. */
+  async resume(onEvent: (e: TrainEvent) => void): Promise<Result<TrainResult, TrainFailure>> {
+    return expectReply(await this.bridge.request((id) => ({ type: 'resume', id }), { onProgress: MlClient.events(onEvent) }), 'trained').result;
+  }
+
+  /** Asks a running training to stop after the current batch. */
+  stop(): void {
+    this.bridge.send({ type: 'stop', id: this.bridge.newId });
+  }
+
+  /** One-step-ahead predictions and actuals for one series. */
+  async forecast(series: number): Promise<SeriesForecast> {
+    return expectReply(await this.bridge.request((id) => ({ type: 'forecast', id, series })), 'forecast').forecast;
+  }
+}
+
+let shared: MlClient | null = null;
+/** The app's one ml client, created on first use. */
+export function mlClient(): MlClient {
+  shared ??= new MlClient();
+  return shared;
+}

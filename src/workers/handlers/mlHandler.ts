@@ -1,0 +1,305 @@
+import * as tf from '@tensorflow/tfjs';
+import { lttb } from '../../charts/lttb';
+import type { BackendName, BackendReport } from '../../ml/backends';
+import { evaluate, fitLinearBaseline, naivePredictions, predictLinear, toOriginalUnits, type ModelPredictions } from '../../ml/evaluate';
+import { fromModelSpace, makeWindows } from '../../ml/features';
+import { permutationImportance } from '../../ml/importance';
+import { buildLstmModel } from '../../ml/lstm';
+import { regressionMetrics } from '../../ml/metrics';
+import { predictWindows, trainLoop, type StopReason, type TrainSettings } from '../../ml/train';
+import type { Dataset, Windows } from '../../ml/types';
+import { toWorkerError, type BackendChoice, type FeatureImportance, type MlRequest, type MlResponse, type SeriesForecast, type TrainEvent, type TrainFailure, type TrainResult } from '../protocol';
+
+/** How the handler reaches tf.js backends: the worker wires the real ones, tests the cpu. */
+export interface BackendEnv {
+  /** Backends that initialise here, best guess first. */
+  available(): Promise<BackendName[]>;
+  /** Numerics against cpu and one timed training step at the real shapes. */
+  selfTest(candidates: readonly BackendName[], shapes: { windowLength: number; featureCount: number; units: number; batchSize: number }): Promise<BackendReport[]>;
+  use(backend: BackendName): Promise<void>;
+  /** WASM threads in use (1 when single-threaded or not WASM). */
+  threads(): number;
+}
+
+type Post = (message: MlResponse, transfer?: Transferable[]) => void;
+
+interface Session {
+  readonly dataset: Dataset;
+  readonly settings: TrainSettings;
+  readonly train: Windows;
+  readonly valid: Windows;
+  readonly test: Windows;
+  /** Backends to try, in order; the first is in use. */
+  ranking: BackendName[];
+  model: tf.LayersModel | null;
+  optimizer: tf.Optimizer | null;
+  epochsDone: number;
+  bestEpoch: number;
+  bestValidLoss: number;
+  stoppedBy: StopReason;
+  /** Weights after the last completed epoch: survives a lost backend. */
+  snapshot: { values: Float32Array; shape: number[] }[] | null;
+  stopRequested: boolean;
+  result: TrainResult | null;
+}
+
+/** Feature groups shuffled together for permutation importance (one per source column). */
+function importanceGroups(dataset: Dataset): { name: string; columns: number[] }[] {
+  const groups = new Map<string, number[]>();
+  dataset.spec.features.forEach((f, k) => {
+    const s = f.source;
+    const name =
+      s.kind === 'numeric' || s.kind === 'onehot' || s.kind === 'static'
+        ? s.column
+        : s.kind === 'calendar'
+          ? 'calendar'
+          : `${dataset.spec.target.column} history`;
+    const list = groups.get(name) ?? [];
+    list.push(k);
+    groups.set(name, list);
+  });
+  return Array.from(groups, ([name, columns]) => ({ name, columns }));
+}
+
+function disposeModel(session: Session): void {
+  session.model?.dispose();
+  session.optimizer?.dispose();
+  session.model = null;
+  session.optimizer = null;
+}
+
+/**
+ * The ml worker's logic, free of `self`: trains the LSTM on the measured-best
+ * backend with live events, falls back to the next backend from the last
+ * completed epoch when one fails, then evaluates against the baselines.
+ */
+export function createMlHandler(post: Post, env: BackendEnv): (request: MlRequest) => Promise<void> {
+  let session: Session | null = null;
+  let runningId = -1;
+
+  const event = (id: number, e: TrainEvent) => post({ type: 'event', id, event: e });
+
+  const buildModel = (s: Session): void => {
+    disposeModel(s);
+    const { model, optimizer } = buildLstmModel({
+      windowLength: s.train.windowLength,
+      featureCount: s.train.featureCount,
+      units: s.settings.units,
+      layers: s.settings.layers,
+      dropout: s.settings.dropout,
+      learningRate: s.settings.learningRate,
+      seed: s.settings.seed,
+      output: s.dataset.spec.target.kind === 'binary' ? 'binary' : 'regression',
+    });
+    if (s.snapshot) {
+      const weights = s.snapshot.map((w) => tf.tensor(w.values, w.shape));
+      model.setWeights(weights);
+      weights.forEach((w) => w.dispose());
+    }
+    s.model = model;
+    s.optimizer = optimizer;
+  };
+
+  const snapshot = async (model: tf.LayersModel) =>
+    Promise.all(model.getWeights().map(async (w) => ({ values: (await w.data()) as Float32Array, shape: w.shape.slice() })));
+
+  /** Trains until done, falling back along the ranking when a backend fails. */
+  const runTraining = async (id: number, s: Session): Promise<TrainFailure | null> => {
+    for (;;) {
+      const backend = s.ranking[0];
+      if (backend === undefined) return { code: 'noBackend', params: {} };
+      try {
+        await env.use(backend);
+        if (!s.model) buildModel(s);
+        event(id, { kind: 'phase', phase: 'training' });
+        const outcome = await trainLoop({
+          model: s.model!,
+          optimizer: s.optimizer!,
+          loss: s.dataset.spec.target.kind === 'binary' ? 'binaryCrossentropy' : 'mse',
+          train: s.train,
+          valid: s.valid,
+          settings: s.settings,
+          startEpoch: s.epochsDone,
+          bestValidLoss: s.bestValidLoss,
+          shouldStop: () => s.stopRequested,
+          onBatch: (progress) => event(id, { kind: 'batch', progress, epochs: s.settings.epochs, trainCount: s.train.count }),
+          onEpoch: async (result) => {
+            s.epochsDone = result.epoch;
+            if (result.best) {
+              s.bestValidLoss = result.validLoss;
+              s.bestEpoch = result.epoch;
+              s.snapshot = await snapshot(s.model!);
+            }
+            event(id, { kind: 'epoch', result });
+          },
+        });
+        s.stoppedBy = outcome.stoppedBy;
+        if (outcome.stoppedBy === 'nonFinite') {
+          return { code: 'nonFinite', params: { epoch: s.epochsDone + 1, learningRate: s.settings.learningRate } };
+        }
+        // The loop restored the best weights into the model.
+        return null;
+      } catch (thrown) {
+        const failed = s.ranking.shift()!;
+        const next = s.ranking[0];
+        if (next === undefined) throw thrown;
+        // Rebuild on the next backend from the best completed epoch.
+        s.model = null;
+        s.optimizer = null;
+        event(id, { kind: 'fallback', from: failed, to: next, reason: thrown instanceof Error ? thrown.message : String(thrown), epoch: s.epochsDone });
+      }
+    }
+  };
+
+  const finish = async (id: number, s: Session): Promise<TrainResult> => {
+    event(id, { kind: 'phase', phase: 'evaluating' });
+    const model = s.model!;
+    const spec = s.dataset.spec;
+    const [testOut, validOut] = [await predictWindows(model, s.test), await predictWindows(model, s.valid)];
+    let trainMean = 0;
+    for (let i = 0; i < s.train.count; i++) trainMean += s.train.actual[i]!;
+    trainMean /= Math.max(1, s.train.count);
+    const linear = fitLinearBaseline(s.train, s.valid);
+    const predictions: ModelPredictions = {
+      lstm: toOriginalUnits(spec, testOut),
+      ...naivePredictions(s.test, trainMean),
+      linear: predictLinear(spec, linear, s.test),
+    };
+    const evaluation = evaluate({ dataset: s.dataset, test: s.test, testPredictions: predictions, validModelSpace: validOut, valid: s.valid, testModelSpace: testOut });
+    const importance: FeatureImportance[] = s.test.count === 0 ? [] : await permutationImportance({
+      windows: s.test,
+      featureGroups: importanceGroups(s.dataset),
+      predict: async (x, count) => toOriginalUnits(spec, await predictWindows(model, { ...s.test, x, count })),
+      metric: (a, p) => regressionMetrics(a, p).mae,
+      maxWindows: 2000,
+      seed: s.settings.seed,
+    });
+    return {
+      backend: s.ranking[0]!,
+      stoppedBy: s.stoppedBy,
+      bestEpoch: s.bestEpoch,
+      epochsRun: s.epochsDone,
+      trainCount: s.train.count,
+      validCount: s.valid.count,
+      evaluation,
+      importance,
+      seriesLabels: s.dataset.series.map((g) => g.label),
+      featureNames: spec.features.map((f) => f.name),
+    };
+  };
+
+  const trainAndReport = async (id: number, s: Session): Promise<void> => {
+    runningId = id;
+    s.stopRequested = false;
+    const failure = await runTraining(id, s);
+    if (failure) {
+      post({ type: 'trained', id, result: { ok: false, reason: failure } });
+      return;
+    }
+    const result = await finish(id, s);
+    s.result = result;
+    post({ type: 'trained', id, result: { ok: true, data: result } });
+  };
+
+  const forecast = async (seriesIndex: number): Promise<SeriesForecast> => {
+    const s = session;
+    if (!s?.model) throw new Error('No trained model');
+    const grid = s.dataset.series[seriesIndex];
+    if (!grid) throw new Error(`No series ${seriesIndex}`);
+    const one = { ...s.dataset, series: [grid] };
+    const parts = (['train', 'validation', 'test'] as const).map((split) => makeWindows(one, { split, horizon: 1 }));
+    const count = parts.reduce((n, w) => n + w.count, 0);
+    const times = new Float64Array(count);
+    const actual = new Float64Array(count);
+    const predicted = new Float64Array(count);
+    const lower = new Float64Array(count);
+    const upper = new Float64Array(count);
+    const q = s.result?.evaluation.conformalQuantile90 ?? NaN;
+    let at = 0;
+    for (const w of parts) {
+      const out = await predictWindows(s.model, w);
+      for (let i = 0; i < w.count; i++) {
+        times[at] = grid.times[w.step[i]!]!;
+        actual[at] = w.actual[i]!;
+        predicted[at] = fromModelSpace(s.dataset.spec, out[i]!);
+        lower[at] = Number.isFinite(q) ? fromModelSpace(s.dataset.spec, out[i]! - q) : NaN;
+        upper[at] = Number.isFinite(q) ? fromModelSpace(s.dataset.spec, out[i]! + q) : NaN;
+        at++;
+      }
+    }
+    const order = Array.from(times.keys()).sort((a, b) => times[a]! - times[b]!);
+    const pick = (a: Float64Array) => Float64Array.from(order, (k) => a[k]!);
+    const [t, y, p, lo, hi] = [pick(times), pick(actual), pick(predicted), pick(lower), pick(upper)];
+    // Long series are downsampled (LTTB on the actuals) so the chart stays fast.
+    const keep = lttb(t, y, 600);
+    const sub = (a: Float64Array) => Float64Array.from(keep, (k) => a[k]!);
+    return { label: grid.label, times: sub(t), actual: sub(y), predicted: sub(p), lower: sub(lo), upper: sub(hi), validStart: s.dataset.trainEnd, testStart: s.dataset.validEnd };
+  };
+
+  return async (request) => {
+    try {
+      switch (request.type) {
+        case 'stop':
+          if (session) session.stopRequested = true;
+          post({ type: 'done', id: request.id });
+          return;
+        case 'train': {
+          if (session) disposeModel(session);
+          const { dataset, settings } = request;
+          event(request.id, { kind: 'phase', phase: 'windows' });
+          const train = makeWindows(dataset, { split: 'train', horizon: 'mixed', seed: settings.seed });
+          const valid = makeWindows(dataset, { split: 'validation', horizon: 1 });
+          const test = makeWindows(dataset, { split: 'test', horizon: 1 });
+          if (train.count < 2 * Math.min(settings.batchSize, 32) || test.count === 0) {
+            post({ type: 'trained', id: request.id, result: { ok: false, reason: { code: 'tooFewWindows', params: { train: train.count, test: test.count } } } });
+            return;
+          }
+          event(request.id, { kind: 'phase', phase: 'backends' });
+          const ranking = await rankBackends(request.backend, env, { windowLength: train.windowLength, featureCount: train.featureCount, units: settings.units, batchSize: settings.batchSize }, (reports, chosen) =>
+            event(request.id, { kind: 'backends', reports, chosen, threads: env.threads() }),
+          );
+          session = { dataset, settings, train, valid, test, ranking, model: null, optimizer: null, epochsDone: 0, bestEpoch: 0, bestValidLoss: Infinity, stoppedBy: 'epochs', snapshot: null, stopRequested: false, result: null };
+          await trainAndReport(request.id, session);
+          return;
+        }
+        case 'resume': {
+          if (!session || !session.model) {
+            post({ type: 'trained', id: request.id, result: { ok: false, reason: { code: 'notTrained', params: {} } } });
+            return;
+          }
+          await trainAndReport(request.id, session);
+          return;
+        }
+        case 'forecast': {
+          const f = await forecast(request.series);
+          post({ type: 'forecast', id: request.id, forecast: f }, [f.times.buffer, f.actual.buffer, f.predicted.buffer, f.lower.buffer, f.upper.buffer]);
+          return;
+        }
+      }
+    } catch (thrown) {
+      post({ type: 'error', id: request.id, error: toWorkerError(thrown) });
+    } finally {
+      if (request.type !== 'stop' && runningId === request.id) runningId = -1;
+    }
+  };
+}
+
+/**
+ * The order to try backends in: measured ('auto': fastest correct first, the
+ * rest after by speed, cpu last) or the analyst's choice then the measured rest.
+ */
+async function rankBackends(
+  choice: BackendChoice,
+  env: BackendEnv,
+  shapes: { windowLength: number; featureCount: number; units: number; batchSize: number },
+  report: (reports: BackendReport[], chosen: BackendName) => void,
+): Promise<BackendName[]> {
+  const available = await env.available();
+  const reports = await env.selfTest(available, shapes);
+  const correct = reports.filter((r) => r.correct).sort((a, b) => a.msPerStep - b.msPerStep);
+  let ranking = correct.map((r) => r.backend);
+  if (!ranking.includes('cpu')) ranking.push('cpu');
+  if (choice !== 'auto' && available.includes(choice)) ranking = [choice, ...ranking.filter((b) => b !== choice)];
+  report(reports, ranking[0]!);
+  return ranking;
+}
