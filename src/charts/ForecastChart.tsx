@@ -6,6 +6,8 @@ export interface ForecastPoint {
   readonly predicted: number | null;
   /** [lower, upper] of the interval band. */
   readonly band: [number, number] | null;
+  /** A comparison line (e.g. no promotion). */
+  readonly noPromotion?: number | null;
 }
 
 /** Actual vs predicted over time with the interval band and the split boundaries marked. */
@@ -14,7 +16,7 @@ export function ForecastChart(props: {
   markers: readonly { readonly time: number; readonly label: string }[];
   formatTime: (t: number) => string;
   formatValue: (v: number) => string;
-  labels: { title: string; actual: string; predicted: string; interval: string };
+  labels: { title: string; actual: string; predicted: string; interval: string; noPromotion?: string };
   height?: number;
 }) {
   const { points, markers, formatTime, formatValue, labels } = props;
@@ -31,6 +33,7 @@ export function ForecastChart(props: {
           <Area dataKey="band" name={labels.interval} stroke="none" fill="#ffd8a8" fillOpacity={0.6} isAnimationActive={false} />
           <Line dataKey="actual" name={labels.actual} stroke="#495057" dot={false} strokeWidth={1} isAnimationActive={false} />
           <Line dataKey="predicted" name={labels.predicted} stroke="#d9480f" dot={false} strokeWidth={1.5} isAnimationActive={false} />
+          {labels.noPromotion !== undefined && <Line dataKey="noPromotion" name={labels.noPromotion} stroke="#868e96" strokeDasharray="5 4" dot={false} isAnimationActive={false} />}
           {markers.map((m) => (
             <ReferenceLine key={m.label} x={m.time} stroke="#868e96" strokeDasharray="4 4" label={{ value: m.label, position: 'insideTopLeft', fontSize: 11 }} />
           ))}

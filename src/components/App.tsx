@@ -6,6 +6,7 @@ import { DataStep } from './DataStep';
 import { ErrorBoundary } from './ErrorBoundary';
 import { EvaluateStep } from './EvaluateStep';
 import { TrainStep } from './TrainStep';
+import { WhatIfStep } from './WhatIfStep';
 
 /** The workbench: header with language switch, then the flow steps. */
 export function App() {
@@ -39,6 +40,7 @@ export function App() {
           <DataStep />
           <TrainStep />
           <EvaluateStep />
+          <WhatIfStep />
         </ErrorBoundary>
       </main>
     </div>

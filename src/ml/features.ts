@@ -1,8 +1,9 @@
 import type { Panel, PanelColumn } from '../data/panel';
+import { DEFAULT_MARGIN, targetMeaning } from '../data/kpiContext';
 import { fillMethodFor, type FillMethod } from '../data/quality';
 import type { ColumnSummary } from '../data/types';
 import { fail, ok, type Result } from '../lib/result';
-import type { Dataset, FeatureSource, FeatureSpec, Scaler, SeriesGrid, SplitName, TargetKind, TargetTransform, Windows } from './types';
+import type { Dataset, FeatureSource, FeatureSpec, LeverRange, Scaler, SeriesGrid, SplitName, TargetKind, TargetTransform, Windows } from './types';
 
 /** Rates are clipped to [RATE_EPS, 1 − RATE_EPS] before the logit. */
 export const RATE_EPS = 1e-4;
@@ -170,6 +171,82 @@ function fitScaler(values: Float64Array, isTrain: (row: number) => boolean): Sca
   return { mean, std: std > 1e-12 ? std : 1, median: kept[Math.floor(kept.length / 2)]! };
 }
 
+const NONE_LIKE = /^(none|no|no promotion|no_promo|no promo|0|false|无|无促销|否)$/i;
+
+/** Whether a category value means "no promotion". */
+export function isNoneLike(value: string): boolean {
+  return NONE_LIKE.test(value.trim());
+}
+
+/**
+ * A lever's "no promotion" value in one series: a none-like category (else
+ * the most frequent), 0 for levers whose missing value means none (spend,
+ * discount), else the series' training median.
+ */
+function noPromotionValue(input: InputColumn, start: number, end: number, isTrain: (row: number) => boolean): RawValue {
+  const { column } = input;
+  if (input.categorical) {
+    const noneLike = column.vocab!.find((v) => isNoneLike(v));
+    if (noneLike !== undefined) return noneLike;
+    const counts = new Map<number, number>();
+    for (let r = start; r < end; r++) {
+      const code = column.values[r]!;
+      if (code === code && isTrain(r)) counts.set(code, (counts.get(code) ?? 0) + 1);
+    }
+    let best = -1;
+    let bestCount = -1;
+    for (const [code, count] of counts) if (count > bestCount) [best, bestCount] = [code, count];
+    return best >= 0 ? (column.vocab![best] ?? null) : null;
+  }
+  if (input.fill === 'zero') return 0;
+  const values: number[] = [];
+  for (let r = start; r < end; r++) {
+    const v = column.values[r]!;
+    if (v === v && isTrain(r)) values.push(v);
+  }
+  values.sort((a, b) => a - b);
+  return values.length > 0 ? values[Math.floor(values.length / 2)]! : null;
+}
+
+/** A lever or covariate value as the analyst sees it: a number in the column's units, a category, or missing. */
+export type RawValue = number | string | null;
+
+/**
+ * Writes the exogenous features of one time step into `out[offset ..
+ * offset + spec.exogCount)`: numeric levers/covariates standardised (a
+ * missing value filled as the column's fill method says: 0 or the training
+ * median; forward-filling is the caller's job), categories one-hot, calendar
+ * sin/cos of `day`, and the series one-hot of `keys`. The same code encodes
+ * history and what-if plans.
+ */
+export function encodeStep(spec: FeatureSpec, keys: readonly string[], day: number, value: (column: string) => RawValue, out: Float32Array, offset: number): void {
+  for (let k = 0; k < spec.exogCount; k++) {
+    const source = spec.features[k]!.source;
+    let v = 0;
+    switch (source.kind) {
+      case 'numeric': {
+        const scaler = spec.scalers[source.column]!;
+        let raw = value(source.column);
+        if (typeof raw !== 'number' || raw !== raw) raw = spec.fills[source.column] === 'zero' ? 0 : scaler.median;
+        v = (raw - scaler.mean) / scaler.std;
+        break;
+      }
+      case 'onehot':
+        v = value(source.column) === source.value ? 1 : 0;
+        break;
+      case 'calendar':
+        v = calendarValue(source.part, day);
+        break;
+      case 'static':
+        v = keys[spec.seriesColumns.indexOf(source.column)] === source.value ? 1 : 0;
+        break;
+      default:
+        break;
+    }
+    out[offset + k] = v;
+  }
+}
+
 /**
  * Builds the windowable data set from the panel: one regular time grid per
  * series (gaps become missing steps), exogenous features per step (levers and
@@ -301,14 +378,13 @@ export function buildDataset(panel: Panel, summaries: readonly ColumnSummary[], 
     periodDays,
     seasonalPeriod: crossSection ? 0 : panel.frequency.seasonalPeriod,
     levelSteps,
+    exogCount,
+    fills: Object.fromEntries(inputs.map((i) => [i.column.name, i.fill])),
   };
 
   // One grid per series.
   const series: SeriesGrid[] = [];
-  const oneHotIndex = new Map<string, number>();
-  features.forEach((f, k) => {
-    if (f.source.kind === 'onehot' || f.source.kind === 'static') oneHotIndex.set(`${f.source.column}\u0000${f.source.value}`, k);
-  });
+  const inputIndex = new Map(inputs.map((input, j) => [input.column.name, j]));
   for (const s of panel.series) {
     const rows = s.end - s.start;
     if (rows <= 0) continue;
@@ -332,6 +408,8 @@ export function buildDataset(panel: Panel, summaries: readonly ColumnSummary[], 
     const targetModel = new Float32Array(steps).fill(NaN);
     const exog = new Float32Array(steps * exogCount);
     const lastSeen = new Float64Array(inputs.length).fill(NaN);
+    const stepValues: RawValue[] = new Array<RawValue>(inputs.length).fill(null);
+    const valueOf = (column: string): RawValue => stepValues[inputIndex.get(column) ?? -1] ?? null;
     for (let k = 0; k < steps; k++) {
       const row = rowAt[k]!;
       const day = crossSection ? k : row >= 0 ? (panel.times as Float64Array)[row]! : gridDay(first, k, periodDays);
@@ -342,40 +420,49 @@ export function buildDataset(panel: Panel, summaries: readonly ColumnSummary[], 
         const tv = targetTransformed[row]!;
         targetModel[k] = tv === tv ? (kind === 'binary' ? tv : (tv - targetScaler.mean) / targetScaler.std) : NaN;
       }
-      const base = k * exogCount;
-      let f = 0;
       inputs.forEach((input, j) => {
-        const { column } = input;
-        let raw = row >= 0 ? column.values[row]! : NaN;
+        let raw = row >= 0 ? input.column.values[row]! : NaN;
         if (raw === raw) lastSeen[j] = raw;
         else if (input.fill === 'forward-fill within series') raw = lastSeen[j]!;
-        if (input.categorical) {
-          const vocab = vocabularies[column.name]!;
-          if (raw === raw) {
-            const at = oneHotIndex.get(`${column.name}\u0000${column.vocab![raw] ?? ''}`);
-            if (at !== undefined) exog[base + at] = 1;
-          }
-          f += vocab.length;
-          return;
-        }
-        const scaler = scalers[column.name]!;
-        if (raw !== raw) raw = input.fill === 'zero' ? 0 : scaler.median;
-        exog[base + f] = (raw - scaler.mean) / scaler.std;
-        f++;
+        stepValues[j] = input.categorical ? (raw === raw ? (input.column.vocab![raw] ?? null) : null) : raw;
       });
-      for (let j = f; j < exogCount; j++) {
-        const source = features[j]!.source;
-        if (source.kind === 'calendar') exog[base + j] = calendarValue(source.part, day);
-      }
-      s.keys.forEach((key, c) => {
-        const column = panel.seriesColumns[c]!;
-        const at = oneHotIndex.get(`${column}\u0000${key}`);
-        if (at !== undefined) exog[base + at] = 1;
-      });
+      encodeStep(spec, s.keys, day, valueOf, exog, k * exogCount);
     }
     series.push({ label: s.label, keys: s.keys, times: gridTimes, target, targetModel, exog });
   }
-  return ok({ spec, exogCount, series, trainEnd, validEnd });
+  const leverInputs = inputs.filter((i) => i.column.role === 'lever');
+  const rangeOf = (input: InputColumn, rows: Iterable<number>): LeverRange => {
+    if (input.categorical) {
+      const seen = new Set<string>();
+      for (const r of rows) {
+        const code = input.column.values[r]!;
+        if (code === code && isTrainRow(r)) seen.add(input.column.vocab![code] ?? '');
+      }
+      return { kind: 'category', values: Array.from(seen).sort() };
+    }
+    let min = Infinity;
+    let max = -Infinity;
+    for (const r of rows) {
+      const v = input.column.values[r]!;
+      if (v === v && isTrainRow(r)) {
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    }
+    return { kind: 'numeric', min, max };
+  };
+  const allRows = { [Symbol.iterator]: function* () { for (let r = 0; r < n; r++) yield r; } };
+  const leverRanges = Object.fromEntries(leverInputs.map((i) => [i.column.name, rangeOf(i, allRows)]));
+  const seriesLeverRanges: Record<string, LeverRange>[] = [];
+  const noPromotion: Record<string, RawValue>[] = [];
+  for (const s of panel.series) {
+    if (s.end <= s.start) continue;
+    const rows = { [Symbol.iterator]: function* () { for (let r = s.start; r < s.end; r++) yield r; } };
+    seriesLeverRanges.push(Object.fromEntries(leverInputs.map((i) => [i.column.name, rangeOf(i, rows)])));
+    noPromotion.push(Object.fromEntries(leverInputs.map((i) => [i.column.name, noPromotionValue(i, s.start, s.end, isTrainRow)])));
+  }
+  const kpi = series.map(() => ({ visitorsPerDay: null, averageOrderValue: null, unitsPerOrder: null, margin: DEFAULT_MARGIN }));
+  return ok({ spec, exogCount, series, trainEnd, validEnd, leverRanges, seriesLeverRanges, noPromotion, targetMeaning: targetMeaning(targetName, kind), kpi });
 }
 
 /** Which split a step belongs to, by its time key. */

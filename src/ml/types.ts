@@ -1,3 +1,5 @@
+import type { SeriesKpiContext, TargetMeaning } from '../data/kpiContext';
+
 /**
  * Shapes shared by the model code. Pure data: typed arrays and plain
  * objects that cross worker boundaries by structured clone / transfer.
@@ -58,6 +60,10 @@ export interface FeatureSpec {
   readonly seasonalPeriod: number;
   /** Steps of target history averaged into the `level` feature. */
   readonly levelSteps: number;
+  /** Features that do not depend on the target (the first ones of `features`). */
+  readonly exogCount: number;
+  /** How each lever/covariate's missing values are filled (see data/quality FillMethod). */
+  readonly fills: Readonly<Record<string, 'forward-fill within series' | 'zero' | 'median' | 'missing category' | 'row excluded from training targets' | 'row excluded' | 'own series' | 'not used'>>;
 }
 
 /**
@@ -78,6 +84,9 @@ export interface SeriesGrid {
   readonly exog: Float32Array;
 }
 
+/** What the training data shows of one lever: a numeric range or the categories seen. */
+export type LeverRange = { readonly kind: 'numeric'; readonly min: number; readonly max: number } | { readonly kind: 'category'; readonly values: readonly string[] };
+
 /** The windowable data set: a spec, the series grids and the time split. */
 export interface Dataset {
   readonly spec: FeatureSpec;
@@ -87,6 +96,16 @@ export interface Dataset {
   /** Steps with time < trainEnd are train; < validEnd validation; the rest test (day numbers; cross-section: row order). */
   readonly trainEnd: number;
   readonly validEnd: number;
+  /** Per lever, over all series' training period. */
+  readonly leverRanges: Readonly<Record<string, LeverRange>>;
+  /** Per series, per lever, over its training period (extrapolation checks). */
+  readonly seriesLeverRanges: readonly Readonly<Record<string, LeverRange>>[];
+  /** Per series, the lever values of "no promotion" (a none-like category, 0 for spend/discount, else the median). */
+  readonly noPromotion: readonly Readonly<Record<string, number | string | null>>[];
+  /** What the target means for KPIs (conversion rate, orders, …). */
+  readonly targetMeaning: TargetMeaning;
+  /** Per series: visitors, order value and units per order from recent history (null where unknown). */
+  readonly kpi: readonly SeriesKpiContext[];
 }
 
 export type SplitName = 'train' | 'validation' | 'test';

@@ -3,9 +3,10 @@ import { createJSONStorage, persist } from 'zustand/middleware';
 import { createDataSlice, type DataSlice } from './slices/dataSlice';
 import { createSessionSlice, type SessionSlice } from './slices/sessionSlice';
 import { createTrainingSlice, type TrainingSlice } from './slices/trainingSlice';
+import { createWhatIfSlice, type WhatIfSlice } from './slices/whatIfSlice';
 
 /** The whole app state: one store from typed slices, one per flow step. */
-export type AppState = DataSlice & SessionSlice & TrainingSlice;
+export type AppState = DataSlice & SessionSlice & TrainingSlice & WhatIfSlice;
 
 /**
  * The one store. Middleware is applied once here. Small preferences (locale,
@@ -17,12 +18,13 @@ export const useAppStore = create<AppState>()(
       ...createDataSlice(...a),
       ...createSessionSlice(...a),
       ...createTrainingSlice(...a),
+      ...createWhatIfSlice(...a),
     }),
     {
       name: 'promocast.prefs',
       version: 1,
       storage: createJSONStorage(() => localStorage),
-      partialize: (state) => ({ locale: state.locale, rolesBySchema: state.rolesBySchema, trainSettings: state.trainSettings, backendChoice: state.backendChoice }),
+      partialize: (state) => ({ locale: state.locale, rolesBySchema: state.rolesBySchema, trainSettings: state.trainSettings, backendChoice: state.backendChoice, margin: state.margin }),
     },
   ),
 );

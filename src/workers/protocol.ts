@@ -12,6 +12,7 @@ import type { EvaluationReport } from '../ml/evaluate';
 import type { BatchProgress, EpochResult, StopReason, TrainSettings } from '../ml/train';
 import type { BackendName, BackendReport } from '../ml/backends';
 import type { Dataset } from '../ml/types';
+import type { PlanSpec } from '../ml/whatif';
 
 /** Where the data worker reads a file from. */
 export type FileInput = { readonly kind: 'file'; readonly file: File } | { readonly kind: 'url'; readonly url: string; readonly name: string };
@@ -105,8 +106,49 @@ export interface SeriesForecast {
   readonly testStart: number;
 }
 
+/** Plans to forecast in one batched forward pass: [scenario, no promotion, ...curve points]. */
+export interface WhatIfRequest {
+  readonly plans: readonly PlanSpec[];
+}
+
+/** Per plan: per series × day (row-major, series in the plan's order) forecasts in target units. */
+export interface PlanForecast {
+  readonly mean: Float64Array;
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+}
+
+export interface WhatIfResult {
+  readonly plans: readonly PlanForecast[];
+  /** Observed target for the first plan's series × days (NaN where the plan lies beyond the data). */
+  readonly actual: Float64Array;
+  /** Day number of each plan step (first series of the first plan). */
+  readonly days: readonly number[];
+  /** Model time for the batch, in ms. */
+  readonly inferenceMs: number;
+  readonly windows: number;
+}
+
+/** What the what-if controls need to know about the trained model's data. */
+export interface WhatIfContext {
+  readonly spec: Dataset['spec'];
+  readonly leverRanges: Dataset['leverRanges'];
+  readonly seriesLeverRanges: Dataset['seriesLeverRanges'];
+  readonly noPromotion: Dataset['noPromotion'];
+  readonly seriesLabels: readonly string[];
+  readonly seriesKeys: readonly (readonly string[])[];
+  /** Last observed day per series (day numbers). */
+  readonly lastDay: readonly number[];
+  readonly firstDay: readonly number[];
+  readonly conformalQuantile90: number;
+  readonly targetMeaning: Dataset['targetMeaning'];
+  readonly kpi: Dataset['kpi'];
+}
+
 export type MlRequest =
   | { readonly type: 'train'; readonly id: number; readonly dataset: Dataset; readonly settings: TrainSettings; readonly backend: BackendChoice }
+  | { readonly type: 'whatif'; readonly id: number; readonly request: WhatIfRequest }
+  | { readonly type: 'context'; readonly id: number }
   | { readonly type: 'resume'; readonly id: number }
   | { readonly type: 'stop'; readonly id: number }
   | { readonly type: 'forecast'; readonly id: number; readonly series: number };
@@ -124,5 +166,7 @@ export type MlResponse =
   | { readonly type: 'event'; readonly id: number; readonly event: TrainEvent }
   | { readonly type: 'trained'; readonly id: number; readonly result: Result<TrainResult, TrainFailure> }
   | { readonly type: 'forecast'; readonly id: number; readonly forecast: SeriesForecast }
+  | { readonly type: 'whatif'; readonly id: number; readonly result: WhatIfResult }
+  | { readonly type: 'context'; readonly id: number; readonly context: WhatIfContext | null }
   | { readonly type: 'done'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly error: WorkerError };

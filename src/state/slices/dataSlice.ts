@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { IngestError, IngestProgress } from '../../data/ingest';
+import { applyRoleOverrides } from '../../data/roleOverrides';
 import { suggestRoles } from '../../data/roles';
 import type { Role, RoleMap } from '../../data/types';
 import { dataClient, WorkerFailure } from '../../workers/clients/dataClient';
@@ -30,17 +31,9 @@ export function schemaKey(columns: readonly string[]): string {
   return columns.join('\u001f');
 }
 
-/** Roles that allow one column only: choosing one demotes the previous holder. */
-const SINGLE: readonly Role[] = ['time', 'target'];
-
-/** Applies a role choice, keeping at most one time and one target column. */
+/** Applies a role choice, keeping at most one time and one target column (see {@link applyRoleOverrides}). */
 export function withRole(roles: RoleMap, column: string, role: Role): RoleMap {
-  const next: Record<string, Role> = { ...roles };
-  if (SINGLE.includes(role)) {
-    for (const [name, r] of Object.entries(next)) if (r === role && name !== column) next[name] = role === 'time' ? 'covariate' : 'ignore';
-  }
-  next[column] = role;
-  return next;
+  return applyRoleOverrides(roles, [{ column, role }]);
 }
 
 let abort: AbortController | null = null;

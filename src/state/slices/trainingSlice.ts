@@ -87,6 +87,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
       }
       const stopped = result.data.stoppedBy === 'stopped';
       set({ trainStatus: stopped ? 'stopped' : 'done', trainResult: result.data, activeBackend: result.data.backend });
+      await get().loadWhatIfContext();
       await get().loadForecast(Math.min(get().forecastSeries, result.data.seriesLabels.length - 1));
     } catch (thrown) {
       set({ trainStatus: 'failed', trainError: bug(thrown) });

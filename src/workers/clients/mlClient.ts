@@ -2,7 +2,7 @@ import type { Dataset } from '../../ml/types';
 import type { TrainSettings } from '../../ml/train';
 import type { Result } from '../../lib/result';
 import { datasetTransfer } from '../handlers/datasetTransfer';
-import type { BackendChoice, MlRequest, MlResponse, SeriesForecast, TrainEvent, TrainFailure, TrainResult } from '../protocol';
+import type { BackendChoice, MlRequest, MlResponse, SeriesForecast, TrainEvent, TrainFailure, TrainResult, WhatIfContext, WhatIfRequest, WhatIfResult } from '../protocol';
 import { expectReply, WorkerBridge } from './bridge';
 
 /** The UI's typed bridge to the ml worker, which holds the model and the windows. */
@@ -34,6 +34,16 @@ export class MlClient {
   /** Asks a running training to stop after the current batch. */
   stop(): void {
     this.bridge.send({ type: 'stop', id: this.bridge.newId });
+  }
+
+  /** Forecasts a batch of plans (scenario, no promotion, curve points) in one forward pass. */
+  async whatIf(request: WhatIfRequest): Promise<WhatIfResult> {
+    return expectReply(await this.bridge.request((id) => ({ type: 'whatif', id, request })), 'whatif').result;
+  }
+
+  /** Lever ranges, "no promotion" values and series of the trained model; null before training. */
+  async context(): Promise<WhatIfContext | null> {
+    return expectReply(await this.bridge.request((id) => ({ type: 'context', id })), 'context').context;
   }
 
   /** One-step-ahead predictions and actuals for one series. */

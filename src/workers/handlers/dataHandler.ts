@@ -1,4 +1,6 @@
 import { findDuplicateRows } from '../../data/duplicates';
+import { kpiContexts } from '../../data/kpiContext';
+import { ok } from '../../lib/result';
 import { ingestFile, type ByteSource, type IngestResult } from '../../data/ingest';
 import { buildPanel } from '../../data/panel';
 import { qualityReport } from '../../data/quality';
@@ -29,12 +31,14 @@ async function openInput(input: FileInput): Promise<ByteSource> {
  * leaves the previously loaded table in place.
  */
 export function createDataHandler(post: (message: DataResponse, transfer?: Transferable[]) => void): (request: DataRequest) => Promise<void> {
-  let loaded: { result: IngestResult; duplicates: ReturnType<typeof findDuplicateRows> } | null = null;
+  // Duplicate rows are found on the first analysis, not while the analyst waits for the file to load.
+  let loaded: { result: IngestResult; duplicates: ReturnType<typeof findDuplicateRows> | null } | null = null;
   const running = new Map<number, AbortController>();
 
   const analyze = (roles: RoleMap): Analysis => {
     if (!loaded) throw new Error('No data loaded');
     const { table, summaries, facts } = loaded.result;
+    const duplicates = (loaded.duplicates ??= findDuplicateRows(table, loaded.result.rowNumbers));
     const panel = buildPanel(table, roles, summaries, { rowNumbers: loaded.result.rowNumbers });
     const report = qualityReport({
       fileName: facts.fileName,
@@ -42,7 +46,7 @@ export function createDataHandler(post: (message: DataResponse, transfer?: Trans
       roles,
       table,
       panel,
-      ingest: { ...facts, exactDuplicateRows: loaded.duplicates, rowNumbers: loaded.result.rowNumbers },
+      ingest: { ...facts, exactDuplicateRows: duplicates, rowNumbers: loaded.result.rowNumbers },
     });
     return {
       report,
@@ -73,7 +77,7 @@ export function createDataHandler(post: (message: DataResponse, transfer?: Trans
               post({ type: 'ingested', id: request.id, result });
               return;
             }
-            loaded = { result: result.data, duplicates: findDuplicateRows(result.data.table, result.data.rowNumbers) };
+            loaded = { result: result.data, duplicates: null };
             const { facts, summaries, table } = result.data;
             post({
               type: 'ingested',
@@ -92,7 +96,9 @@ export function createDataHandler(post: (message: DataResponse, transfer?: Trans
           if (!loaded) throw new Error('No data loaded');
           const { table, summaries } = loaded.result;
           const panel = buildPanel(table, request.roles, summaries, { rowNumbers: loaded.result.rowNumbers });
-          const result = buildDataset(panel, summaries, request.options);
+          const built = buildDataset(panel, summaries, request.options);
+          // Outcome columns (visitors, orders, revenue) are not model inputs, but KPIs need them.
+          const result = built.ok ? ok({ ...built.data, kpi: kpiContexts(table, panel).filter((_, i) => (panel.series[i]?.end ?? 0) > (panel.series[i]?.start ?? 0)) }) : built;
           post({ type: 'dataset', id: request.id, result }, result.ok ? datasetTransfer(result.data) : []);
           return;
         }

@@ -8,7 +8,8 @@ import { buildLstmModel } from '../../ml/lstm';
 import { regressionMetrics } from '../../ml/metrics';
 import { predictWindows, trainLoop, type StopReason, type TrainSettings } from '../../ml/train';
 import type { Dataset, Windows } from '../../ml/types';
-import { toWorkerError, type BackendChoice, type FeatureImportance, type MlRequest, type MlResponse, type SeriesForecast, type TrainEvent, type TrainFailure, type TrainResult } from '../protocol';
+import { actualsForPlan, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
+import { toWorkerError, type BackendChoice, type FeatureImportance, type MlRequest, type MlResponse, type PlanForecast, type SeriesForecast, type TrainEvent, type TrainFailure, type TrainResult, type WhatIfContext, type WhatIfRequest, type WhatIfResult } from '../protocol';
 
 /** How the handler reaches tf.js backends: the worker wires the real ones, tests the cpu. */
 export interface BackendEnv {
@@ -270,6 +271,17 @@ export function createMlHandler(post: Post, env: BackendEnv): (request: MlReques
           await trainAndReport(request.id, session);
           return;
         }
+        case 'context': {
+          post({ type: 'context', id: request.id, context: session?.model ? whatIfContext(session) : null });
+          return;
+        }
+        case 'whatif': {
+          const s = session;
+          if (!s?.model) throw new Error('No trained model');
+          const result = await whatIf(s.dataset, s.model, s.result?.evaluation.conformalQuantile90 ?? NaN, request.request);
+          post({ type: 'whatif', id: request.id, result }, result.plans.flatMap((p) => [p.mean.buffer, p.lower.buffer, p.upper.buffer] as ArrayBuffer[]));
+          return;
+        }
         case 'forecast': {
           const f = await forecast(request.series);
           post({ type: 'forecast', id: request.id, forecast: f }, [f.times.buffer, f.actual.buffer, f.predicted.buffer, f.lower.buffer, f.upper.buffer]);
@@ -282,6 +294,60 @@ export function createMlHandler(post: Post, env: BackendEnv): (request: MlReques
       if (request.type !== 'stop' && runningId === request.id) runningId = -1;
     }
   };
+}
+
+function whatIfContext(s: Session): WhatIfContext {
+  const d = s.dataset;
+  return {
+    spec: d.spec,
+    leverRanges: d.leverRanges,
+    seriesLeverRanges: d.seriesLeverRanges,
+    noPromotion: d.noPromotion,
+    seriesLabels: d.series.map((g) => g.label),
+    seriesKeys: d.series.map((g) => g.keys),
+    lastDay: d.series.map((g) => g.times[g.times.length - 1] ?? NaN),
+    firstDay: d.series.map((g) => g.times[0] ?? NaN),
+    conformalQuantile90: s.result?.evaluation.conformalQuantile90 ?? NaN,
+    targetMeaning: d.targetMeaning,
+    kpi: d.kpi,
+  };
+}
+
+/**
+ * Forecasts a batch of plans in one forward pass: per plan, per series and
+ * day, the prediction with its 90 % split-conformal interval.
+ */
+export async function whatIf(dataset: Dataset, model: tf.LayersModel, q90: number, request: WhatIfRequest): Promise<WhatIfResult> {
+  const started = performance.now();
+  const { x, count, layout } = planWindows(dataset, request.plans);
+  const spec = dataset.spec;
+  const L = spec.windowLength;
+  const F = spec.features.length;
+  const input = tf.tensor3d(x, [count, L, F]);
+  const output = model.predict(input) as tf.Tensor;
+  const out = (await output.data()) as Float32Array;
+  input.dispose();
+  output.dispose();
+  const inferenceMs = performance.now() - started;
+  const plans: PlanForecast[] = request.plans.map((p) => {
+    const n = p.series.length * p.horizon;
+    return { mean: new Float64Array(n), lower: new Float64Array(n), upper: new Float64Array(n) };
+  });
+  layout.forEach((where, i) => {
+    const plan = request.plans[where.plan]!;
+    const at = plan.series.indexOf(where.series) * plan.horizon + where.day;
+    const m = out[i]!;
+    const target = plans[where.plan]!;
+    target.mean[at] = fromModelSpace(spec, m);
+    target.lower[at] = Number.isFinite(q90) ? fromModelSpace(spec, m - q90) : NaN;
+    target.upper[at] = Number.isFinite(q90) ? fromModelSpace(spec, m + q90) : NaN;
+  });
+  const first = request.plans[0];
+  const actual = new Float64Array(first ? first.series.length * first.horizon : 0);
+  first?.series.forEach((si, k) => actual.set(actualsForPlan(dataset, si, first.startDay, first.horizon), k * first.horizon));
+  const grid = first ? dataset.series[first.series[0]!] : undefined;
+  const days = first && grid ? Array.from({ length: first.horizon }, (_, d) => dayOfStep(dataset, grid, stepOfDay(dataset, grid, first.startDay) + d)) : [];
+  return { plans, actual, days, inferenceMs, windows: count };
 }
 
 /**

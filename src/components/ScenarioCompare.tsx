@@ -1,0 +1,86 @@
+import { LineChart, Line, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatDay, formatNumber, formatPercent } from '../lib/i18n';
+import { useLocale, useT } from '../state/i18n';
+import { useAppStore } from '../state/store';
+import { scenarioView } from '../state/whatIfView';
+
+const COLORS = ['#d9480f', '#1971c2', '#2b8a3e', '#862e9c', '#e67700', '#495057'];
+
+/** Saved scenarios side by side: a table of their settings and KPIs, and their forecasts overlaid. */
+export function ScenarioCompare() {
+  const t = useT();
+  const locale = useLocale();
+  const context = useAppStore((s) => s.whatIfContext);
+  const saved = useAppStore((s) => s.savedScenarios);
+  const remove = useAppStore((s) => s.removeScenario);
+  const aov = useAppStore((s) => s.averageOrderValue);
+  const margin = useAppStore((s) => s.margin);
+  if (!context || saved.length === 0) return null;
+  const rate = context.spec.target.kind === 'rate';
+  const format = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : rate ? formatPercent(locale, v) : formatNumber(locale, v, 2));
+  const views = saved.map((s) => ({ saved: s, view: scenarioView(context, s.scenario, s.result, { averageOrderValue: aov, margin }) }));
+  const horizon = Math.max(...views.map((v) => v.view.forecast.length));
+  const chart = Array.from({ length: horizon }, (_, d) => Object.fromEntries([['day', d + 1], ...views.map((v) => [v.saved.name, v.view.forecast[d]?.target ?? null])]));
+  return (
+    <div className="scenarios">
+      <table className="data-table">
+        <caption>{t('scenario.caption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('scenario.name')}</th>
+            <th scope="col">{t('whatif.context')}</th>
+            <th scope="col">{t('whatif.start')}</th>
+            <th scope="col">{t('scenario.levers')}</th>
+            <th scope="col">{context.spec.target.column}</th>
+            <th scope="col">{t('kpi.orders')}</th>
+            <th scope="col">{t('kpi.profit')}</th>
+            <th scope="col">{t('kpi.roi')}</th>
+            <th scope="col">
+              <span className="visually-hidden">{t('scenario.remove')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {views.map(({ saved: s, view }) => (
+            <tr key={s.name}>
+              <th scope="row">{s.name}</th>
+              <td>{s.scenario.context.kind === 'series' ? context.seriesLabels[s.scenario.context.index] : s.scenario.context.kind === 'all' ? t('whatif.allSeries') : s.scenario.context.value}</td>
+              <td>
+                {formatDay(locale, s.scenario.startDay)} · {s.scenario.horizon}d
+              </td>
+              <td className="small">
+                {Object.entries(s.scenario.levers)
+                  .map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(locale, v) : v}`)
+                  .join(', ')}
+              </td>
+              <td className="num">{format(view.kpis.target)}</td>
+              <td className="num">{view.kpis.orders === null ? '—' : formatNumber(locale, view.kpis.orders, 0)}</td>
+              <td className="num">{view.kpis.profit === null ? '—' : formatNumber(locale, view.kpis.profit, 0)}</td>
+              <td className="num">{view.roi === null ? '—' : formatPercent(locale, view.roi)}</td>
+              <td>
+                <button type="button" className="button small" aria-label={t('scenario.removeNamed', { name: s.name })} onClick={() => remove(s.name)}>
+                  ×
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <figure className="chart" aria-label={t('scenario.chart')}>
+        <figcaption>{t('scenario.chart')}</figcaption>
+        <ResponsiveContainer width="100%" height={220}>
+          <LineChart data={chart} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
+            <XAxis dataKey="day" />
+            <YAxis tickFormatter={(v: number) => format(v)} width={64} domain={['auto', 'auto']} />
+            <Tooltip formatter={(v) => format(Number(v))} />
+            <Legend />
+            {views.map((v, k) => (
+              <Line key={v.saved.name} dataKey={v.saved.name} stroke={COLORS[k % COLORS.length]!} dot={false} isAnimationActive={false} />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </figure>
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+import { encodeStep, type RawValue } from './features';
+import type { Dataset, SeriesGrid } from './types';
+
+/**
+ * A promotion plan in one context. Days are day numbers (days since
+ * 1970-01-01); levers hold the values during the promotion window in the
+ * column's own units (discount_pct 20 = 20 %), categories as text.
+ */
+export interface PlanSpec {
+  /** Series of the context: one, or several aggregated (e.g. all segments of a category). */
+  readonly series: readonly number[];
+  /** First day of the plan (the model conditions on history up to the day before). */
+  readonly startDay: number;
+  /** Plan length D in steps (1–28). */
+  readonly horizon: number;
+  /** Promotion window inside the horizon: first step offset and length. */
+  readonly promoStart: number;
+  readonly promoDuration: number;
+  readonly levers: Readonly<Record<string, RawValue>>;
+}
+
+/** Where each window of a batch belongs: plan `plan`, series `series`, plan step `day`. */
+export interface PlanLayout {
+  readonly plan: number;
+  readonly series: number;
+  readonly day: number;
+}
+
+/** Grid step of day `day` in a series (may lie beyond the data: future steps). */
+export function stepOfDay(dataset: Dataset, grid: SeriesGrid, day: number): number {
+  const first = grid.times[0]!;
+  const period = Math.max(1, dataset.spec.periodDays);
+  if (period >= 28) {
+    const a = new Date(first * 86_400_000);
+    const b = new Date(day * 86_400_000);
+    return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + (b.getUTCMonth() - a.getUTCMonth());
+  }
+  return Math.round((day - first) / period);
+}
+
+/** Day number of grid step `step` (extrapolated past the data). */
+export function dayOfStep(dataset: Dataset, grid: SeriesGrid, step: number): number {
+  if (step >= 0 && step < grid.times.length) return grid.times[step]!;
+  const period = Math.max(1, dataset.spec.periodDays);
+  const first = grid.times[0]!;
+  if (period >= 28) {
+    const a = new Date(first * 86_400_000);
+    return Date.UTC(a.getUTCFullYear(), a.getUTCMonth() + step, a.getUTCDate()) / 86_400_000;
+  }
+  return first + step * period;
+}
+
+/** Steps in one year on this grid (for "same day last year" covariates). */
+function stepsPerYear(dataset: Dataset): number {
+  const period = Math.max(1, dataset.spec.periodDays);
+  return period >= 28 ? 12 : Math.round(364 / period);
+}
+
+/**
+ * Exogenous features of one series over steps [from, to], for a plan:
+ * inside the data (and before the plan) the observed history; plan steps get
+ * the plan's levers inside the promotion window and "no promotion" outside;
+ * steps between the data's end and the plan start get "no promotion".
+ * Covariates of future steps come from the same step a year earlier when the
+ * data has it (holidays recur), else from the last observed step.
+ */
+function planExog(dataset: Dataset, seriesIndex: number, plan: PlanSpec, from: number, to: number, planStartStep: number): Float32Array {
+  const { spec, exogCount } = dataset;
+  const grid = dataset.series[seriesIndex]!;
+  const last = grid.times.length - 1;
+  const out = new Float32Array((to - from + 1) * exogCount);
+  const noPromotion = dataset.noPromotion[seriesIndex] ?? {};
+  const covariateColumns = new Set(spec.covariates);
+  const covariateFeatures: number[] = [];
+  for (let k = 0; k < exogCount; k++) {
+    const source = spec.features[k]!.source;
+    if ((source.kind === 'numeric' || source.kind === 'onehot') && covariateColumns.has(source.column)) covariateFeatures.push(k);
+  }
+  const year = stepsPerYear(dataset);
+  for (let u = from; u <= to; u++) {
+    const at = (u - from) * exogCount;
+    if (u < 0) continue;
+    if (u < planStartStep && u <= last) {
+      out.set(grid.exog.subarray(u * exogCount, (u + 1) * exogCount), at);
+      continue;
+    }
+    const offset = u - planStartStep;
+    const promo = offset >= plan.promoStart && offset < plan.promoStart + plan.promoDuration;
+    const value = (column: string): RawValue => (promo && column in plan.levers ? plan.levers[column]! : (noPromotion[column] ?? null));
+    encodeStep(spec, grid.keys, dayOfStep(dataset, grid, u), value, out, at);
+    // Covariates are context, not levers: observed when known, else last year's, else the latest.
+    const source = u <= last ? u : u - year >= 0 && u - year <= last ? u - year : last;
+    if (source >= 0) for (const k of covariateFeatures) out[at + k] = grid.exog[source * exogCount + k]!;
+  }
+  return out;
+}
+
+/**
+ * Model windows for a batch of plans: for every plan, every series of its
+ * context and every plan step, one window ending at that step with targets
+ * observed up to the day before the plan. All windows of all plans go into
+ * one `[count, windowLength, features]` batch, so a D-day plan (and every
+ * point of every response curve) is one forward pass, never a step-by-step
+ * recursion.
+ */
+export function planWindows(dataset: Dataset, plans: readonly PlanSpec[]): { x: Float32Array; count: number; layout: PlanLayout[] } {
+  const { spec, exogCount } = dataset;
+  const L = spec.windowLength;
+  const F = spec.features.length;
+  const hasTarget = F > exogCount;
+  let count = 0;
+  for (const plan of plans) count += plan.series.length * plan.horizon;
+  const x = new Float32Array(count * L * F);
+  const layout: PlanLayout[] = [];
+  let w = 0;
+  plans.forEach((plan, p) => {
+    for (const seriesIndex of plan.series) {
+      const grid = dataset.series[seriesIndex]!;
+      const last = grid.times.length - 1;
+      const planStart = stepOfDay(dataset, grid, plan.startDay);
+      const origin = Math.min(planStart - 1, last);
+      const from = planStart - L + 1;
+      const to = planStart + plan.horizon - 1;
+      const exog = planExog(dataset, seriesIndex, plan, Math.min(from, origin - L + 1), to, planStart);
+      const base = Math.min(from, origin - L + 1);
+      let level = 0;
+      if (hasTarget) {
+        let sum = 0;
+        let n = 0;
+        for (let u = Math.max(0, origin - spec.levelSteps + 1); u <= origin; u++) {
+          const v = grid.targetModel[u]!;
+          if (v === v) {
+            sum += v;
+            n++;
+          }
+        }
+        level = n > 0 ? sum / n : 0;
+      }
+      for (let d = 0; d < plan.horizon; d++) {
+        const step = planStart + d;
+        for (let s = 0; s < L; s++) {
+          const u = step - L + 1 + s;
+          const at = (w * L + s) * F;
+          if (u >= 0) x.set(exog.subarray((u - base) * exogCount, (u - base + 1) * exogCount), at);
+          if (hasTarget) {
+            const v = u >= 0 && u <= origin ? grid.targetModel[u]! : NaN;
+            x[at + exogCount] = v === v ? v : 0;
+            x[at + exogCount + 1] = v === v ? 0 : 1;
+            x[at + exogCount + 2] = level;
+          }
+        }
+        layout.push({ plan: p, series: seriesIndex, day: d });
+        w++;
+      }
+    }
+  });
+  return { x, count, layout };
+}
+
+/** The observed target on each plan day of a series (NaN when not in the data). */
+export function actualsForPlan(dataset: Dataset, seriesIndex: number, startDay: number, horizon: number): Float64Array {
+  const grid = dataset.series[seriesIndex]!;
+  const start = stepOfDay(dataset, grid, startDay);
+  return Float64Array.from({ length: horizon }, (_, d) => grid.target[start + d] ?? NaN);
+}
+
+/** Whether a lever value lies outside what the series saw in training (the forecast is then an extrapolation). */
+export function extrapolation(dataset: Dataset, seriesIndex: number, lever: string, value: RawValue): 'range' | 'unseen' | null {
+  const range = dataset.seriesLeverRanges[seriesIndex]?.[lever] ?? dataset.leverRanges[lever];
+  if (!range || value === null) return null;
+  if (range.kind === 'category') return typeof value === 'string' && !range.values.includes(value) ? 'unseen' : null;
+  return typeof value === 'number' && (value < range.min - 1e-9 || value > range.max + 1e-9) ? 'range' : null;
+}

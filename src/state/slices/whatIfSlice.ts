@@ -1,0 +1,205 @@
+import type { StateCreator } from 'zustand';
+import type { RawValue } from '../../ml/features';
+import type { PlanSpec } from '../../ml/whatif';
+import { mlClient } from '../../workers/clients/mlClient';
+import type { WhatIfContext, WhatIfResult } from '../../workers/protocol';
+import type { AppState } from '../store';
+
+/** Points per numeric response curve in the UI (the bench also measures 41). */
+export const CURVE_POINTS = 21;
+/** Numeric sliders reach this share of the observed range beyond its maximum (marked as extrapolation). */
+export const EXTENSION_SHARE = 0.25;
+
+/** Which series the what-if looks at: one, every series sharing a key value, or all. */
+export type ContextChoice = { readonly kind: 'series'; readonly index: number } | { readonly kind: 'key'; readonly column: number; readonly value: string } | { readonly kind: 'all' };
+
+export interface Scenario {
+  readonly context: ContextChoice;
+  readonly startDay: number;
+  readonly horizon: number;
+  readonly promoStart: number;
+  readonly promoDuration: number;
+  readonly levers: Readonly<Record<string, RawValue>>;
+}
+
+export interface SavedScenario {
+  readonly name: string;
+  readonly scenario: Scenario;
+  readonly result: WhatIfResult;
+}
+
+export interface WhatIfSlice {
+  whatIfContext: WhatIfContext | null;
+  scenario: Scenario | null;
+  whatIfResult: WhatIfResult | null;
+  /** Input → numbers on screen, for the last update (ms). */
+  whatIfLatencyMs: number | null;
+  averageOrderValue: number | null;
+  margin: number;
+  savedScenarios: readonly SavedScenario[];
+  loadWhatIfContext: () => Promise<void>;
+  updateScenario: (change: Partial<Scenario>) => void;
+  setLever: (lever: string, value: RawValue) => void;
+  setKpiInputs: (change: { averageOrderValue?: number | null; margin?: number }) => void;
+  saveScenario: (name: string) => void;
+  removeScenario: (name: string) => void;
+}
+
+/** Series indices of a context choice. */
+export function contextSeries(context: WhatIfContext, choice: ContextChoice): number[] {
+  if (choice.kind === 'series') return [choice.index];
+  if (choice.kind === 'all') return context.seriesLabels.map((_, i) => i);
+  return context.seriesKeys.flatMap((keys, i) => (keys[choice.column] === choice.value ? [i] : []));
+}
+
+/** Slider range of a numeric lever: the observed range plus a marked extension. */
+export function leverSliderRange(context: WhatIfContext, lever: string): { min: number; max: number; observedMax: number; step: number } | null {
+  const range = context.leverRanges[lever];
+  if (!range || range.kind !== 'numeric' || !Number.isFinite(range.min)) return null;
+  const span = range.max - range.min;
+  const max = range.max + span * EXTENSION_SHARE;
+  const raw = (max - range.min) / 200;
+  const magnitude = 10 ** Math.floor(Math.log10(raw || 1));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
+  return { min: range.min, max, observedMax: range.max, step };
+}
+
+/** Values a lever's response curve visits. */
+export function curveValues(context: WhatIfContext, lever: string, points = CURVE_POINTS): RawValue[] {
+  const range = context.leverRanges[lever];
+  if (!range) return [];
+  if (range.kind === 'category') return [...range.values];
+  const slider = leverSliderRange(context, lever);
+  if (!slider) return [];
+  return Array.from({ length: points }, (_, k) => slider.min + ((slider.max - slider.min) * k) / (points - 1));
+}
+
+/**
+ * The batch for one update: [scenario, no promotion, ...every point of every
+ * lever's response curve], all answered by one forward pass.
+ */
+export function buildPlans(context: WhatIfContext, scenario: Scenario, points = CURVE_POINTS): { plans: PlanSpec[]; curves: { lever: string; values: RawValue[]; first: number }[] } {
+  const series = contextSeries(context, scenario.context);
+  const base: PlanSpec = {
+    series,
+    startDay: scenario.startDay,
+    horizon: scenario.horizon,
+    promoStart: scenario.promoStart,
+    promoDuration: scenario.promoDuration,
+    levers: scenario.levers,
+  };
+  const plans: PlanSpec[] = [base, { ...base, promoDuration: 0 }];
+  const curves: { lever: string; values: RawValue[]; first: number }[] = [];
+  for (const lever of context.spec.levers) {
+    const values = curveValues(context, lever, points);
+    curves.push({ lever, values, first: plans.length });
+    for (const value of values) plans.push({ ...base, levers: { ...scenario.levers, [lever]: value } });
+  }
+  return { plans, curves };
+}
+
+/** A first scenario: the first series, the day after the data ends, a week, the most common promotion. */
+export function defaultScenario(context: WhatIfContext): Scenario {
+  const levers: Record<string, RawValue> = {};
+  for (const lever of context.spec.levers) {
+    const range = context.leverRanges[lever];
+    const none = context.noPromotion[0]?.[lever] ?? null;
+    if (range?.kind === 'category') levers[lever] = range.values.find((v) => v !== none) ?? none;
+    else levers[lever] = none;
+  }
+  const last = Math.max(...context.lastDay.filter(Number.isFinite));
+  const period = Math.max(1, context.spec.periodDays);
+  return { context: { kind: 'series', index: 0 }, startDay: last + period, horizon: 7, promoStart: 0, promoDuration: 7, levers };
+}
+
+export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (set, get) => {
+  // Coalesce input: at most one request in flight; the latest scenario wins.
+  let inFlight = false;
+  let dirty = false;
+  let frame = 0;
+  let inputAt = 0;
+
+  const run = async (): Promise<void> => {
+    const { whatIfContext: context, scenario } = get();
+    if (!context || !scenario) return;
+    inFlight = true;
+    dirty = false;
+    const started = inputAt;
+    try {
+      const { plans } = buildPlans(context, scenario);
+      const result = await mlClient().whatIf({ plans });
+      set({ whatIfResult: result });
+      // Measured to the next frame: the DOM has the new numbers by then.
+      requestAnimationFrame(() => set({ whatIfLatencyMs: performance.now() - started }));
+    } catch (thrown) {
+      set({ trainError: { kind: 'bug', details: { name: 'Error', message: thrown instanceof Error ? thrown.message : String(thrown) } } });
+    } finally {
+      inFlight = false;
+      if (dirty) schedule();
+    }
+  };
+
+  const schedule = (): void => {
+    dirty = true;
+    if (inFlight || frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (!inFlight && dirty) void run();
+    });
+  };
+
+  const change = (next: Scenario): void => {
+    inputAt = performance.now();
+    set({ scenario: next });
+    schedule();
+  };
+
+  return {
+    whatIfContext: null,
+    scenario: null,
+    whatIfResult: null,
+    whatIfLatencyMs: null,
+    averageOrderValue: null,
+    margin: 0.3,
+    savedScenarios: [],
+
+    loadWhatIfContext: async () => {
+      const context = await mlClient().context();
+      if (!context) {
+        set({ whatIfContext: null, scenario: null, whatIfResult: null });
+        return;
+      }
+      const previous = get().scenario;
+      const keep = previous && context.spec.levers.every((l) => l in previous.levers) && contextSeries(context, previous.context).length > 0;
+      set({ whatIfContext: context });
+      change(keep ? previous : defaultScenario(context));
+    },
+
+    updateScenario: (partial) => {
+      const scenario = get().scenario;
+      if (!scenario) return;
+      const next = { ...scenario, ...partial };
+      const horizon = Math.min(28, Math.max(1, Math.round(next.horizon)));
+      const promoStart = Math.min(horizon - 1, Math.max(0, Math.round(next.promoStart)));
+      const promoDuration = Math.min(horizon - promoStart, Math.max(1, Math.round(next.promoDuration)));
+      change({ ...next, horizon, promoStart, promoDuration });
+    },
+
+    setLever: (lever, value) => {
+      const scenario = get().scenario;
+      if (!scenario) return;
+      change({ ...scenario, levers: { ...scenario.levers, [lever]: value } });
+    },
+
+    setKpiInputs: (inputs) => set(inputs),
+
+    saveScenario: (name) => {
+      const { scenario, whatIfResult, savedScenarios } = get();
+      if (!scenario || !whatIfResult || name.trim() === '') return;
+      const trimmed = name.trim();
+      set({ savedScenarios: [...savedScenarios.filter((s) => s.name !== trimmed), { name: trimmed, scenario, result: whatIfResult }] });
+    },
+
+    removeScenario: (name) => set({ savedScenarios: get().savedScenarios.filter((s) => s.name !== name) }),
+  };
+};

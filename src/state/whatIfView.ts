@@ -1,0 +1,116 @@
+import { aggregateForecasts, incrementalRoi, planKpis, type DayForecast, type DayPlan, type KpiContext, type PlanKpis } from '../ml/kpi';
+import type { RawValue } from '../ml/features';
+import { matchesKeyword } from '../data/roles';
+import type { PlanForecast, WhatIfContext, WhatIfResult } from '../workers/protocol';
+import { buildPlans, contextSeries, type Scenario } from './slices/whatIfSlice';
+
+const DISCOUNT_WORDS = ['discount', 'discount_pct', 'pct', 'off', '折扣', '优惠'];
+const SPEND_WORDS = ['ad_spend', 'spend', 'spent', 'ads', 'ad', 'advertising', 'media', 'cost', 'budget', '广告', '投放', '花费'];
+
+/** The numeric lever that is the discount (in percent) and the one that is daily ad spend, if any. */
+export function moneyLevers(context: WhatIfContext): { discount: string | null; adSpend: string | null } {
+  const numeric = context.spec.levers.filter((l) => context.leverRanges[l]?.kind === 'numeric');
+  const discount = numeric.find((l) => DISCOUNT_WORDS.some((w) => matchesKeyword(l, w))) ?? null;
+  const adSpend = numeric.find((l) => l !== discount && SPEND_WORDS.some((w) => matchesKeyword(l, w))) ?? null;
+  return { discount, adSpend };
+}
+
+function num(v: RawValue | undefined): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
+/** Discount (percent) and ad spend per plan day: lever values inside the promotion window, "no promotion" outside. */
+export function dayPlans(context: WhatIfContext, scenario: Scenario, seriesIndex: number, promotion: boolean): DayPlan[] {
+  const { discount, adSpend } = moneyLevers(context);
+  const none = context.noPromotion[seriesIndex] ?? {};
+  const range = discount ? context.leverRanges[discount] : undefined;
+  // Discounts stored as fractions (≤ 1) are shown and costed as percents.
+  const scale = range?.kind === 'numeric' && range.max <= 1 ? 100 : 1;
+  return Array.from({ length: scenario.horizon }, (_, d) => {
+    const inPromo = promotion && d >= scenario.promoStart && d < scenario.promoStart + scenario.promoDuration;
+    const source = inPromo ? scenario.levers : none;
+    return { discountPct: discount ? num(source[discount]) * scale : 0, adSpend: adSpend ? num(source[adSpend]) : 0 };
+  });
+}
+
+function seriesForecast(forecast: PlanForecast, k: number, horizon: number): DayForecast[] {
+  return Array.from({ length: horizon }, (_, d) => ({ target: forecast.mean[k * horizon + d]!, lower: forecast.lower[k * horizon + d]!, upper: forecast.upper[k * horizon + d]! }));
+}
+
+export interface ScenarioView {
+  /** Aggregated forecast per day: the scenario and no promotion. */
+  readonly forecast: readonly DayForecast[];
+  readonly noPromotion: readonly DayForecast[];
+  readonly actual: readonly (number | null)[];
+  readonly days: readonly number[];
+  readonly kpis: PlanKpis;
+  readonly noPromotionKpis: PlanKpis;
+  readonly roi: number | null;
+  readonly curves: readonly { readonly lever: string; readonly points: readonly { readonly value: RawValue; readonly mean: number; readonly lower: number; readonly upper: number }[] }[];
+}
+
+/**
+ * Turns a what-if batch into what the analyst reads: per-day forecasts of
+ * the context (series aggregated), KPIs against no promotion, and one
+ * response curve per lever (the horizon's target, everything else held).
+ */
+export function scenarioView(context: WhatIfContext, scenario: Scenario, result: WhatIfResult, overrides: { averageOrderValue: number | null; margin: number }): ScenarioView {
+  const series = contextSeries(context, scenario.context);
+  const meaning = context.targetMeaning;
+  const kpiContext = (i: number): KpiContext => {
+    const base = context.kpi[i] ?? { visitorsPerDay: null, averageOrderValue: null, unitsPerOrder: null, margin: overrides.margin };
+    return { ...base, averageOrderValue: overrides.averageOrderValue ?? base.averageOrderValue, margin: overrides.margin };
+  };
+  const combine = (forecast: PlanForecast, promotion: boolean) => {
+    const parts = series.map((si, k) => ({ forecast: seriesForecast(forecast, k, scenario.horizon), context: kpiContext(si) }));
+    const aggregated = aggregateForecasts(meaning, parts);
+    // Costs add up over series; so do KPIs computed per series.
+    const perSeries = series.map((si, k) => planKpis(meaning, kpiContext(si), dayPlans(context, scenario, si, promotion), parts[k]!.forecast));
+    return { aggregated, perSeries };
+  };
+  const main = combine(result.plans[0]!, true);
+  const none = combine(result.plans[1]!, false);
+  const sumKpis = (list: PlanKpis[], aggregatedTarget: { target: number; lower: number; upper: number }): PlanKpis => {
+    const add = (key: 'orders' | 'units' | 'revenue' | 'grossRevenue' | 'discountCost' | 'profit') => (list.every((k) => k[key] !== null) ? list.reduce((s, k) => s + (k[key] ?? 0), 0) : null);
+    return {
+      orders: add('orders'),
+      units: add('units'),
+      revenue: add('revenue'),
+      grossRevenue: add('grossRevenue'),
+      discountCost: add('discountCost'),
+      adSpend: list.reduce((s, k) => s + k.adSpend, 0),
+      profit: add('profit'),
+      roi: null,
+      target: aggregatedTarget.target,
+      targetLower: aggregatedTarget.lower,
+      targetUpper: aggregatedTarget.upper,
+    };
+  };
+  const summary = (f: readonly DayForecast[]) => {
+    const plan = planKpis(meaning, kpiContext(series[0]!), f.map(() => ({ discountPct: 0, adSpend: 0 })), f);
+    return { target: plan.target, lower: plan.targetLower, upper: plan.targetUpper };
+  };
+  const kpis = sumKpis(main.perSeries, series.length === 1 ? summary(main.aggregated.forecast) : summary(main.aggregated.forecast));
+  const noPromotionKpis = sumKpis(none.perSeries, summary(none.aggregated.forecast));
+  const { curves } = buildPlans(context, scenario);
+  return {
+    forecast: main.aggregated.forecast,
+    noPromotion: none.aggregated.forecast,
+    actual: Array.from({ length: scenario.horizon }, (_, d) => {
+      const values = series.map((_, k) => result.actual[k * scenario.horizon + d]!);
+      return values.every(Number.isFinite) ? (meaning === 'conversionRate' ? values.reduce((a, b) => a + b, 0) / values.length : values.reduce((a, b) => a + b, 0)) : null;
+    }),
+    days: result.days,
+    kpis,
+    noPromotionKpis,
+    roi: incrementalRoi(kpis, noPromotionKpis),
+    curves: curves.map((c) => ({
+      lever: c.lever,
+      points: c.values.map((value, k) => {
+        const f = result.plans[c.first + k];
+        const s = f ? summary(aggregateForecasts(meaning, series.map((si, j) => ({ forecast: seriesForecast(f, j, scenario.horizon), context: kpiContext(si) }))).forecast) : { target: NaN, lower: NaN, upper: NaN };
+        return { value, mean: s.target, lower: s.lower, upper: s.upper };
+      }),
+    })),
+  };
+}
