@@ -21,7 +21,7 @@ function restrictedImports({ tf }) {
 }
 
 const configs = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench-results/**', 'public/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'test-results/**', 'playwright-report/**', 'bench-results/**', 'public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

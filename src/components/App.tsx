@@ -7,6 +7,7 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { EvaluateStep } from './EvaluateStep';
 import { TrainStep } from './TrainStep';
 import { WhatIfStep } from './WhatIfStep';
+import { OptimizeStep } from './OptimizeStep';
 
 /** The workbench: header with language switch, then the flow steps. */
 export function App() {
@@ -41,6 +42,7 @@ export function App() {
           <TrainStep />
           <EvaluateStep />
           <WhatIfStep />
+          <OptimizeStep />
         </ErrorBoundary>
       </main>
     </div>

@@ -64,7 +64,7 @@ export function WhatIfStep() {
       <div className="whatif-context">
         <label>
           <span>{t('whatif.context')}</span>
-          <select value={encodeChoice(scenario.context)} onChange={(e) => update({ context: decodeChoice(e.target.value) })}>
+          <select aria-label={t('whatif.context')} value={encodeChoice(scenario.context)} onChange={(e) => update({ context: decodeChoice(e.target.value) })}>
             {context.seriesLabels.map((label, i) => (
               <option key={`s${i}`} value={`s:${i}`}>
                 {label}

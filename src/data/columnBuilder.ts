@@ -12,6 +12,8 @@ export const TEXT_DICTIONARY_LIMIT = 500_000;
 /** The vocabulary entry that stands for values beyond {@link TEXT_DICTIONARY_LIMIT}. */
 export const OTHER_VALUE = '(other)';
 const MAX_EXAMPLES = 5;
+/** Raw spellings remembered by {@link ColumnBuilder.pushRange}; beyond this, new ones are not cached. */
+const RAW_CACHE_LIMIT = 2 * DICTIONARY_LIMIT;
 
 /** What a finished column builder hands over. */
 export interface BuiltColumn {
@@ -67,6 +69,16 @@ export class ColumnBuilder {
   private readonly unparseableExamples: CellExample[] = [];
   private readonly examples: string[] = [];
   private overflowed = false;
+  // pushRange's cache: raw (untrimmed) cell text → its code, or -1 for a
+  // missing token. Open addressing over FNV-1a hashes of the characters, so a
+  // value seen before costs no string allocation. Valid while the column is
+  // a dictionary that has not overflowed: only then is a raw value's code fixed.
+  private rawKeys: string[] = [];
+  private rawHashes = new Int32Array(64);
+  private rawCodes = new Int32Array(64);
+  private rawSlots = new Int32Array(256).fill(-1);
+  private lastRaw: string | null = null;
+  private lastCode = 0;
 
   constructor(name: string) {
     this.name = name;
@@ -113,6 +125,89 @@ export class ColumnBuilder {
     }
     this.codes[i] = code;
     this.counts[code]!++;
+  }
+
+  /**
+   * Appends the cell `text[start, end)`; the same as
+   * `push(text.slice(start, end), row)`, without slicing when the raw text was
+   * seen before (the usual case in a dictionary column). Numeric and
+   * overflowed columns slice and push.
+   */
+  pushRange(text: string, start: number, end: number, row: number): void {
+    if (this.mode === 'numeric' || this.overflowed) {
+      this.push(text.slice(start, end), row);
+      return;
+    }
+    const len = end - start;
+    let code: number;
+    const lastRaw = this.lastRaw;
+    // Runs of one value (a category, a flag) are common in sorted exports.
+    if (lastRaw !== null && lastRaw.length === len && text.startsWith(lastRaw, start)) {
+      code = this.lastCode;
+    } else {
+      let hash = -2128831035; // FNV-1a offset basis 2166136261 as an int32
+      for (let k = start; k < end; k++) hash = Math.imul(hash ^ text.charCodeAt(k), 16777619);
+      const slots = this.rawSlots;
+      const mask = slots.length - 1;
+      let slot = hash & mask;
+      let entry = slots[slot]!;
+      while (entry >= 0) {
+        const key = this.rawKeys[entry]!;
+        if (this.rawHashes[entry] === hash && key.length === len && text.startsWith(key, start)) break;
+        slot = (slot + 1) & mask;
+        entry = slots[slot]!;
+      }
+      if (entry < 0) {
+        this.pushNewRaw(text.slice(start, end), hash, slot, row);
+        return;
+      }
+      code = this.rawCodes[entry]!;
+      this.lastRaw = this.rawKeys[entry]!;
+      this.lastCode = code;
+    }
+    const i = this.length++;
+    if (this.codes.length <= i) this.codes = grow(this.codes, i + 1);
+    this.codes[i] = code;
+    if (code < 0) this.missing++;
+    else this.counts[code]!++;
+  }
+
+  /** A raw value pushRange has not seen: `push` decides its code, then the cache learns it at `slot`. */
+  private pushNewRaw(raw: string, hash: number, slot: number, row: number): void {
+    const at = this.length;
+    this.push(raw, row);
+    if (this.mode === 'numeric' || this.overflowed) {
+      this.rawKeys = [];
+      this.rawHashes = new Int32Array(0);
+      this.rawCodes = new Int32Array(0);
+      this.rawSlots = new Int32Array(0);
+      this.lastRaw = null;
+      return;
+    }
+    const code = this.codes[at]!;
+    this.lastRaw = raw;
+    this.lastCode = code;
+    const entry = this.rawKeys.length;
+    if (entry >= RAW_CACHE_LIMIT) return;
+    this.rawKeys.push(raw);
+    this.rawHashes = grow(this.rawHashes, entry + 1);
+    this.rawCodes = grow(this.rawCodes, entry + 1);
+    this.rawHashes[entry] = hash;
+    this.rawCodes[entry] = code;
+    this.rawSlots[slot] = entry;
+    if (2 * (entry + 1) > this.rawSlots.length) this.rehashRaw();
+  }
+
+  /** Doubles the slot table, keeping its load at most one half. */
+  private rehashRaw(): void {
+    const slots = new Int32Array(this.rawSlots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (let entry = 0; entry < this.rawKeys.length; entry++) {
+      let slot = this.rawHashes[entry]! & mask;
+      while (slots[slot]! >= 0) slot = (slot + 1) & mask;
+      slots[slot] = entry;
+    }
+    this.rawSlots = slots;
   }
 
   /** Pads a short (ragged) row with a missing cell. */

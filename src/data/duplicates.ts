@@ -1,10 +1,13 @@
 import type { CellExample, TypedTable } from './types';
 
+const MAX_EXAMPLES = 5;
+
 /**
- * Finds rows identical to an earlier row in every column.
- * Takes the typed table and each row's spreadsheet row number; returns how
- * many rows repeat an earlier one and up to 5 examples (`value` names the
- * row it repeats). O(rows × columns) hashing plus a sort of the hashes.
+ * Finds rows identical to an earlier row in every column (missing equals
+ * missing). Takes the typed table and each row's spreadsheet row number;
+ * returns how many rows repeat an earlier one and the first 5 of them by row
+ * (`value` names the first row they repeat). O(rows × columns): each row is
+ * hashed, then looked up in a hash table of first occurrences.
  */
 export function findDuplicateRows(table: TypedTable, rowNumbers: Int32Array): { count: number; examples: CellExample[] } {
   const n = table.rowCount;
@@ -14,24 +17,27 @@ export function findDuplicateRows(table: TypedTable, rowNumbers: Int32Array): { 
   const bits = new Uint32Array(scratch.buffer);
   for (const column of table.columns) {
     const data = column.data;
-    for (let i = 0; i < n; i++) {
-      let lo: number;
-      let hi: number;
-      if (data.storage === 'coded') {
-        lo = data.codes[i]! | 0;
-        hi = 0x9e3779b9;
-      } else {
-        scratch[0] = data.values[i]!;
-        lo = bits[0]!;
-        hi = bits[1]!;
+    if (data.storage === 'coded') {
+      const codes = data.codes;
+      for (let i = 0; i < n; i++) {
+        const lo = codes[i]! | 0;
+        const hi = 0x9e3779b9;
+        h1[i] = Math.imul(h1[i]! ^ lo, 16777619) ^ hi;
+        h2[i] = (Math.imul(h2[i]!, 33) + (lo ^ Math.imul(hi, 2654435761))) >>> 0;
       }
-      h1[i] = Math.imul(h1[i]! ^ lo, 16777619) ^ hi;
-      h2[i] = (Math.imul(h2[i]!, 33) + (lo ^ Math.imul(hi, 2654435761))) >>> 0;
+    } else {
+      const values = data.values;
+      for (let i = 0; i < n; i++) {
+        const v = values[i]!;
+        // Hash what `same` compares: -0 is 0 and every NaN is one NaN.
+        scratch[0] = v === 0 ? 0 : v !== v ? NaN : v;
+        const lo = bits[0]!;
+        const hi = bits[1]!;
+        h1[i] = Math.imul(h1[i]! ^ lo, 16777619) ^ hi;
+        h2[i] = (Math.imul(h2[i]!, 33) + (lo ^ Math.imul(hi, 2654435761))) >>> 0;
+      }
     }
   }
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => h1[a]! - h1[b]! || h2[a]! - h2[b]! || a - b);
   const same = (a: number, b: number): boolean =>
     table.columns.every(({ data }) => {
       if (data.storage === 'coded') return data.codes[a] === data.codes[b];
@@ -39,27 +45,28 @@ export function findDuplicateRows(table: TypedTable, rowNumbers: Int32Array): { 
       const y = data.values[b]!;
       return x === y || (x !== x && y !== y);
     });
+  // Open addressing, load at most one half; a slot holds the first row of its kind.
+  let size = 2;
+  while (size < 2 * n) size *= 2;
+  const slots = new Int32Array(size).fill(-1);
+  const mask = size - 1;
   let count = 0;
   const examples: CellExample[] = [];
-  let runStart = 0;
-  for (let k = 1; k <= n; k++) {
-    const prev = order[k - 1]!;
-    const cur = k < n ? order[k]! : -1;
-    if (cur >= 0 && h1[cur] === h1[prev] && h2[cur] === h2[prev]) continue;
-    // order[runStart..k) share a hash: compare each with the first of its kind.
-    for (let a = runStart + 1; a < k; a++) {
-      const row = order[a]!;
-      for (let b = runStart; b < a; b++) {
-        const earlier = order[b]!;
-        if (same(row, earlier)) {
-          count++;
-          if (examples.length < 5) examples.push({ row: rowNumbers[row]!, value: `same as row ${rowNumbers[earlier]!}` });
-          break;
-        }
+  for (let i = 0; i < n; i++) {
+    let slot = (h1[i]! ^ Math.imul(h2[i]!, 0x27d4eb2d)) & mask;
+    for (;;) {
+      const first = slots[slot]!;
+      if (first < 0) {
+        slots[slot] = i;
+        break;
       }
+      if (h1[first] === h1[i] && h2[first] === h2[i] && same(i, first)) {
+        count++;
+        if (examples.length < MAX_EXAMPLES) examples.push({ row: rowNumbers[i]!, value: `same as row ${rowNumbers[first]!}` });
+        break;
+      }
+      slot = (slot + 1) & mask;
     }
-    runStart = k;
   }
-  examples.sort((a, b) => a.row - b.row);
   return { count, examples };
 }

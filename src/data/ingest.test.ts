@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import { describe, expect, it, vi } from 'vitest';
 import { ingestFile, uniqueColumnNames, type ByteSource } from './ingest';
 import type { TypedTable } from './types';
 
@@ -158,5 +160,118 @@ describe('uniqueColumnNames', () => {
     [['a', 'a_2', 'a'], ['a', 'a_2', 'a_3']],
   ])('%j → %j', (header, names) => {
     expect(uniqueColumnNames(header).names).toEqual(names);
+  });
+});
+
+// The quote-free fast path must read every file exactly as papaparse does:
+// the same table, summaries, facts and row numbers, or the same refusal.
+describe('ingestFile quote-free fast path', () => {
+  const sample = new Uint8Array(readFileSync(new URL('../../public/samples/promotions.csv', import.meta.url)));
+  // GBK by hand: 日 C8 D5, 期 C6 DA, 是 CA C7, 否 B7 F1, 促 B4 D9, 销 CF FA.
+  const GBK: Record<string, readonly number[]> = { 日: [0xc8, 0xd5], 期: [0xc6, 0xda], 是: [0xca, 0xc7], 否: [0xb7, 0xf1], 促: [0xb4, 0xd9], 销: [0xcf, 0xfa] };
+  const gbkBytes = (text: string): Uint8Array => Uint8Array.from([...text].flatMap((ch) => GBK[ch] ?? [ch.charCodeAt(0)]));
+  const gbkText = '日期,促销,orders\n' + Array.from({ length: 40 }, (_, i) => `2024-02-${String((i % 28) + 1).padStart(2, '0')},${i % 3 ? '是' : '否'},${i}`).join('\n') + '\n';
+
+  const padded = 'a,b,c\n 1 , x ,y\n1,x , y\n  2,  x,y  \n3,\u00a0x,\u3000y\n4,\tx\t,y\n';
+  const missing = 'a,b,c\nNA,1,x\n n/a ,-,y\nnull,--, NaN \n#N/A,NaN,\n,,z\n1,2,unknown\n';
+  const ragged = 'a,b,c\n1,2\n3,4,5,6\n7,8,9\n10\n11,12,13,14,15,16,17\n18,19,20,\n';
+  const blank = 'a,b\n1,2\n\n   \n\t\n3,4\n\u0001\n5,6\n\u00a0\n7,8\n';
+  const mixedQuotes =
+    'id,segment,note\n' +
+    Array.from({ length: 60 }, (_, i) =>
+      i % 17 === 5 ? `${i},"6) $750 - $1,000","two\nlines"` : i % 13 === 3 ? `${i}, "quoted" ,plain` : `${i},seg${i % 4},note ${i % 5}`,
+    ).join('\n') +
+    '\n';
+  const oneColumn = 'v\n1\n\n2\n \n3\nNA\n4';
+  const highCardinality =
+    'x,id,label\n' + Array.from({ length: 60_010 }, (_, i) => `${i + 0.25},u${i},${i % 7 === 0 ? ' a ' : i % 5 === 0 ? 'NA' : 'a'}`).join('\n') + '\noops,u-1,b\n';
+
+  // Deterministic "random" files: padded values, missing tokens, short and long rows, blank lines.
+  const generated = (seed: number): string => {
+    let state = seed;
+    const next = (n: number): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return (state >>> 8) % n;
+    };
+    const pool = ['1', ' 2', '3 ', 'x', ' x', 'x ', 'NA', '', '-', '4.5', '¥1,2', '15%', 'yes', '是', 'b'];
+    const newline = seed % 2 ? '\r\n' : '\n';
+    const lines = ['p,q,r,s'];
+    for (let i = 0; i < 400; i++) {
+      const roll = next(40);
+      if (roll === 0) lines.push('');
+      else if (roll === 1) lines.push('  ');
+      else lines.push(Array.from({ length: roll === 2 ? 2 : roll === 3 ? 6 : 4 }, () => pool[next(pool.length)]!).join(seed % 3 ? ',' : ';'));
+    }
+    return lines.join(newline) + (seed % 4 < 2 ? newline : '');
+  };
+
+  const tiny = [1, 2, 3, 7, 1 << 20];
+  // [label, file, chunk sizes (bytes), expected outcome]
+  const cases: [string, string | Uint8Array, readonly number[], string][] = [
+    ['the sample', sample, [1 << 20, 4096, 1000], 'ok'],
+    ['padded cells', padded, tiny, 'ok'],
+    ['missing tokens', missing, tiny, 'ok'],
+    ['ragged rows', ragged, tiny, 'ok'],
+    ['blank rows', blank, tiny, 'ok'],
+    ['CRLF', `${padded}\r\n${ragged}`.replaceAll('\n', '\r\n'), tiny, 'ok'],
+    ['CR only', 'a,b\r1,2\r\r3,x\r', tiny, 'ok'],
+    ['CRLF with a bare LF inside a record', 'a,b\r\n1,x\ny\r\n2,z\r\n', tiny, 'ok'],
+    ['chunks mixing quoted and unquoted records', mixedQuotes, [1, 2, 3, 7, 50, 200, 1 << 20], 'ok'],
+    ['one column', oneColumn, tiny, 'ok'],
+    ['one column, trailing newline', `${oneColumn}\n`, tiny, 'ok'],
+    ['one column, trailing blank line', `${oneColumn}\n\n`, tiny, 'ok'],
+    ['trailing newline', 'a,b\n1,x\n2,y\n', tiny, 'ok'],
+    ['no trailing newline', 'a,b\n1,x\n2,y', tiny, 'ok'],
+    ['last line padded, no trailing newline', 'a,b\n1,x\n   ', tiny, 'ok'],
+    ['header only', 'a,b\n', tiny, 'headerOnly'],
+    ['header only, no newline', 'a,b', tiny, 'headerOnly'],
+    ['header and blank lines', 'a,b\n\n \n', tiny, 'headerOnly'],
+    ['repeated and empty header names', 'a,a,,b\n1,2,3,4\n5,6,7,8\n', tiny, 'ok'],
+    ['semicolons', padded.replaceAll(',', ';'), [1, 3, 7, 1 << 20], 'ok'],
+    ['tabs', missing.replaceAll(',', '\t'), [1, 3, 7, 1 << 20], 'ok'],
+    ['utf-16le', utf16(`${padded}${ragged.slice(6)}`, true), tiny, 'ok'],
+    ['utf-16be', utf16(`${missing}${blank.slice(4)}`, false), tiny, 'ok'],
+    ['GBK', gbkBytes(gbkText), tiny, 'ok'],
+    ['an unclosed quote', 'a,b\n1,2\n3,"oops\n5,6\n', [1, 7, 1 << 20], 'unclosedQuote'],
+    ['high-cardinality columns (numeric switch, text overflow)', highCardinality, [65536], 'ok'],
+    ...[1, 2, 3, 4, 5, 6].map((seed): [string, string, readonly number[], string] => [`generated file ${seed}`, generated(seed), [1, 7, 100, 1 << 20], 'ok']),
+  ];
+
+  it.each(cases)('%s: the same result as papaparse', async (_label, content, chunkSizes, expected) => {
+    for (const chunkBytes of chunkSizes) {
+      const fast = await ingestFile(source('f.csv', content), { chunkBytes });
+      const slow = await ingestFile(source('f.csv', content), { chunkBytes, fastPath: false });
+      expect(fast.ok ? 'ok' : fast.reason.code, `chunkBytes ${chunkBytes}`).toBe(expected);
+      expect(fast, `chunkBytes ${chunkBytes}`).toEqual(slow);
+    }
+  });
+
+  it('reads quote-free files without papaparse, and quoted chunks with it', async () => {
+    const parsers = vi.spyOn(Papa, 'Parser');
+    try {
+      const plain = await ingestFile(source('plain.csv', sample), { chunkBytes: 4096 });
+      expect(plain.ok).toBe(true);
+      expect(parsers).not.toHaveBeenCalled();
+      const quoted = await ingestFile(source('mixed.csv', mixedQuotes), { chunkBytes: 200 });
+      if (!quoted.ok) throw new Error(quoted.reason.code);
+      expect(quoted.data.table.rowCount).toBe(60);
+      const chunks = Math.ceil(mixedQuotes.length / 200);
+      expect(parsers.mock.calls.length).toBeGreaterThan(0);
+      expect(parsers.mock.calls.length).toBeLessThan(chunks);
+    } finally {
+      parsers.mockRestore();
+    }
+  });
+
+  it('keeps a control character line as a one-field row, not a blank row', async () => {
+    // String.prototype.trim() keeps U+0001 and U+001F, so papaparse's row ['\u0001'] is not blank.
+    const text = 'a,b\n1,2\n\u0001\n3,4\n\u001f\n5,6\n7,8\n9,10\n';
+    for (const fastPath of [true, false]) {
+      const result = await ingestFile(source('c.csv', text), { fastPath });
+      if (!result.ok) throw new Error(result.reason.code);
+      expect(result.data.facts.blankRows).toBe(0);
+      expect(result.data.facts.raggedRows.count).toBe(2);
+      expect(result.data.table.rowCount).toBe(7);
+    }
   });
 });

@@ -10,12 +10,15 @@ export function histogram(values: Float64Array, min: number, max: number, bins =
   if (!(max >= min)) return [];
   if (max === min) {
     let count = 0;
-    for (const v of values) if (v === v) count++;
+    for (let i = 0; i < values.length; i++) if (values[i] === values[i]) count++;
     return [{ from: min, to: max, count }];
   }
   const counts = new Float64Array(bins);
   const width = (max - min) / bins;
-  for (const v of values) {
+  // Indexed loops here and below: for…of over a typed array goes through the
+  // iterator protocol, 2–3× slower on a million-row column (Node 20).
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (v !== v) continue;
     const k = Math.min(bins - 1, Math.floor((v - min) / width));
     counts[k]!++;
@@ -65,7 +68,8 @@ export function summarizeColumn(column: TypedColumn, built: BuiltColumn, rowCoun
   let max = -Infinity;
   let sum = 0;
   let n = 0;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (v !== v) continue;
     if (v < min) min = v;
     if (v > max) max = v;

@@ -461,8 +461,27 @@ export function buildDataset(panel: Panel, summaries: readonly ColumnSummary[], 
     seriesLeverRanges.push(Object.fromEntries(leverInputs.map((i) => [i.column.name, rangeOf(i, rows)])));
     noPromotion.push(Object.fromEntries(leverInputs.map((i) => [i.column.name, noPromotionValue(i, s.start, s.end, isTrainRow)])));
   }
+  const typicalLevers: Record<string, Record<string, Record<string, number>>> = {};
+  for (const cat of leverInputs.filter((i) => i.categorical)) {
+    const byValue: Record<string, Record<string, number>> = {};
+    for (const value of (leverRanges[cat.column.name] as { values: readonly string[] }).values) {
+      const code = cat.column.vocab!.indexOf(value);
+      const companions: Record<string, number> = {};
+      for (const num of leverInputs.filter((i) => !i.categorical)) {
+        const values: number[] = [];
+        for (let r = 0; r < n; r++) {
+          const v = num.column.values[r]!;
+          if (cat.column.values[r] === code && v === v && isTrainRow(r)) values.push(v);
+        }
+        values.sort((a, b) => a - b);
+        if (values.length > 0) companions[num.column.name] = values[Math.floor(values.length / 2)]!;
+      }
+      byValue[value] = companions;
+    }
+    typicalLevers[cat.column.name] = byValue;
+  }
   const kpi = series.map(() => ({ visitorsPerDay: null, averageOrderValue: null, unitsPerOrder: null, margin: DEFAULT_MARGIN }));
-  return ok({ spec, exogCount, series, trainEnd, validEnd, leverRanges, seriesLeverRanges, noPromotion, targetMeaning: targetMeaning(targetName, kind), kpi });
+  return ok({ spec, exogCount, series, trainEnd, validEnd, leverRanges, seriesLeverRanges, noPromotion, typicalLevers, targetMeaning: targetMeaning(targetName, kind), kpi });
 }
 
 /** Which split a step belongs to, by its time key. */
@@ -474,7 +493,7 @@ export interface WindowOptions {
   readonly split: SplitName;
   /**
    * Steps between the last observed target and the target: a number, or
-   * 'mixed' (training: half the windows at 1, the rest uniform in 2..horizonMax).
+   * 'mixed' (training: every target twice, at horizon 1 and at a random horizon in 2..horizonMax).
    */
   readonly horizon: number | 'mixed';
   readonly seed?: number;
@@ -538,12 +557,20 @@ export function makeWindows(dataset: Dataset, options: WindowOptions): Windows {
     for (let t = 0; t < grid.times.length; t++) {
       if (!(grid.targetModel[t]! === grid.targetModel[t]!)) continue;
       if (splitOf(dataset, grid.times[t]!) !== options.split) continue;
-      let h = 1;
-      if (!spec.crossSection) {
-        h = options.horizon === 'mixed' ? (random() < 0.5 || spec.horizonMax < 2 ? 1 : 2 + Math.floor(random() * (spec.horizonMax - 1))) : options.horizon;
-        if (t - h < 0) continue;
+      if (spec.crossSection) {
+        picks.push({ series: si, step: t, horizon: 1 });
+        continue;
       }
-      picks.push({ series: si, step: t, horizon: h });
+      if (options.horizon === 'mixed') {
+        // Every target once one step ahead (the tested case) and once from a random longer horizon (plans).
+        if (t >= 1) picks.push({ series: si, step: t, horizon: 1 });
+        if (spec.horizonMax >= 2) {
+          const h = 2 + Math.floor(random() * (spec.horizonMax - 1));
+          if (t - h >= 0) picks.push({ series: si, step: t, horizon: h });
+        }
+        continue;
+      }
+      if (t - options.horizon >= 0) picks.push({ series: si, step: t, horizon: options.horizon });
     }
   });
   const count = picks.length;

@@ -102,6 +102,12 @@ export interface Dataset {
   readonly seriesLeverRanges: readonly Readonly<Record<string, LeverRange>>[];
   /** Per series, the lever values of "no promotion" (a none-like category, 0 for spend/discount, else the median). */
   readonly noPromotion: readonly Readonly<Record<string, number | string | null>>[];
+  /**
+   * Typical companions: for each categorical lever and value, the training
+   * median of every numeric lever on rows with that value (e.g. the usual
+   * threshold of a spend-threshold promotion).
+   */
+  readonly typicalLevers: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>>;
   /** What the target means for KPIs (conversion rate, orders, …). */
   readonly targetMeaning: TargetMeaning;
   /** Per series: visitors, order value and units per order from recent history (null where unknown). */

@@ -4,9 +4,10 @@ import { createDataSlice, type DataSlice } from './slices/dataSlice';
 import { createSessionSlice, type SessionSlice } from './slices/sessionSlice';
 import { createTrainingSlice, type TrainingSlice } from './slices/trainingSlice';
 import { createWhatIfSlice, type WhatIfSlice } from './slices/whatIfSlice';
+import { createOptimizeSlice, type OptimizeSlice } from './slices/optimizeSlice';
 
 /** The whole app state: one store from typed slices, one per flow step. */
-export type AppState = DataSlice & SessionSlice & TrainingSlice & WhatIfSlice;
+export type AppState = DataSlice & SessionSlice & TrainingSlice & WhatIfSlice & OptimizeSlice;
 
 /**
  * The one store. Middleware is applied once here. Small preferences (locale,
@@ -19,12 +20,13 @@ export const useAppStore = create<AppState>()(
       ...createSessionSlice(...a),
       ...createTrainingSlice(...a),
       ...createWhatIfSlice(...a),
+      ...createOptimizeSlice(...a),
     }),
     {
       name: 'promocast.prefs',
       version: 1,
       storage: createJSONStorage(() => localStorage),
-      partialize: (state) => ({ locale: state.locale, rolesBySchema: state.rolesBySchema, trainSettings: state.trainSettings, backendChoice: state.backendChoice, margin: state.margin }),
+      partialize: (state) => ({ locale: state.locale, rolesBySchema: state.rolesBySchema, trainSettings: state.trainSettings, backendChoice: state.backendChoice, margin: state.margin, optimizeSettings: state.optimizeSettings }),
     },
   ),
 );

@@ -1,18 +1,13 @@
 import { aggregateForecasts, incrementalRoi, planKpis, type DayForecast, type DayPlan, type KpiContext, type PlanKpis } from '../ml/kpi';
 import type { RawValue } from '../ml/features';
-import { matchesKeyword } from '../data/roles';
+import { identifyLevers } from '../ml/leverRoles';
 import type { PlanForecast, WhatIfContext, WhatIfResult } from '../workers/protocol';
 import { buildPlans, contextSeries, type Scenario } from './slices/whatIfSlice';
 
-const DISCOUNT_WORDS = ['discount', 'discount_pct', 'pct', 'off', '折扣', '优惠'];
-const SPEND_WORDS = ['ad_spend', 'spend', 'spent', 'ads', 'ad', 'advertising', 'media', 'cost', 'budget', '广告', '投放', '花费'];
-
 /** The numeric lever that is the discount (in percent) and the one that is daily ad spend, if any. */
-export function moneyLevers(context: WhatIfContext): { discount: string | null; adSpend: string | null } {
-  const numeric = context.spec.levers.filter((l) => context.leverRanges[l]?.kind === 'numeric');
-  const discount = numeric.find((l) => DISCOUNT_WORDS.some((w) => matchesKeyword(l, w))) ?? null;
-  const adSpend = numeric.find((l) => l !== discount && SPEND_WORDS.some((w) => matchesKeyword(l, w))) ?? null;
-  return { discount, adSpend };
+export function moneyLevers(context: WhatIfContext): { discount: string | null; adSpend: string | null; discountScale: number } {
+  const { discount, adSpend, discountScale } = identifyLevers(context.spec, context.leverRanges);
+  return { discount, adSpend, discountScale };
 }
 
 function num(v: RawValue | undefined): number {
@@ -21,11 +16,10 @@ function num(v: RawValue | undefined): number {
 
 /** Discount (percent) and ad spend per plan day: lever values inside the promotion window, "no promotion" outside. */
 export function dayPlans(context: WhatIfContext, scenario: Scenario, seriesIndex: number, promotion: boolean): DayPlan[] {
-  const { discount, adSpend } = moneyLevers(context);
+  const { discount, adSpend, discountScale } = moneyLevers(context);
   const none = context.noPromotion[seriesIndex] ?? {};
-  const range = discount ? context.leverRanges[discount] : undefined;
-  // Discounts stored as fractions (≤ 1) are shown and costed as percents.
-  const scale = range?.kind === 'numeric' && range.max <= 1 ? 100 : 1;
+  // Discounts stored as fractions (≤ 1) are costed as percents.
+  const scale = 1 / discountScale;
   return Array.from({ length: scenario.horizon }, (_, d) => {
     const inPromo = promotion && d >= scenario.promoStart && d < scenario.promoStart + scenario.promoDuration;
     const source = inPromo ? scenario.levers : none;

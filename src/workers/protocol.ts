@@ -13,6 +13,7 @@ import type { BatchProgress, EpochResult, StopReason, TrainSettings } from '../m
 import type { BackendName, BackendReport } from '../ml/backends';
 import type { Dataset } from '../ml/types';
 import type { PlanSpec } from '../ml/whatif';
+import type { OptimizeRequest, OptimizerLevers, PlanRow } from '../ml/planOptimizer';
 
 /** Where the data worker reads a file from. */
 export type FileInput = { readonly kind: 'file'; readonly file: File } | { readonly kind: 'url'; readonly url: string; readonly name: string };
@@ -143,12 +144,14 @@ export interface WhatIfContext {
   readonly conformalQuantile90: number;
   readonly targetMeaning: Dataset['targetMeaning'];
   readonly kpi: Dataset['kpi'];
+  readonly typicalLevers: Dataset['typicalLevers'];
 }
 
 export type MlRequest =
   | { readonly type: 'train'; readonly id: number; readonly dataset: Dataset; readonly settings: TrainSettings; readonly backend: BackendChoice }
   | { readonly type: 'whatif'; readonly id: number; readonly request: WhatIfRequest }
   | { readonly type: 'context'; readonly id: number }
+  | { readonly type: 'optimize'; readonly id: number; readonly request: OptimizeRequest }
   | { readonly type: 'resume'; readonly id: number }
   | { readonly type: 'stop'; readonly id: number }
   | { readonly type: 'forecast'; readonly id: number; readonly series: number };
@@ -158,7 +161,17 @@ export type TrainEvent =
   | { readonly kind: 'backends'; readonly reports: readonly BackendReport[]; readonly chosen: BackendName; readonly threads: number }
   | { readonly kind: 'batch'; readonly progress: BatchProgress; readonly epochs: number; readonly trainCount: number }
   | { readonly kind: 'epoch'; readonly result: EpochResult }
-  | { readonly kind: 'fallback'; readonly from: BackendName; readonly to: BackendName; readonly reason: string; readonly epoch: number };
+  | { readonly kind: 'fallback'; readonly from: BackendName; readonly to: BackendName; readonly reason: string; readonly epoch: number }
+  | { readonly kind: 'optimize'; readonly evaluated: number; readonly phase: string; readonly plansPerSecond: number };
+
+/** The optimizer's answer: one plan per group, with the levers it set. */
+export interface OptimizeResult {
+  readonly rows: readonly PlanRow[];
+  readonly levers: OptimizerLevers;
+  readonly totalAdSpend: number;
+  readonly evaluated: number;
+  readonly seconds: number;
+}
 
 export type TrainFailure = { readonly code: 'nonFinite' | 'noBackend' | 'tooFewWindows' | 'notTrained'; readonly params: Readonly<Record<string, string | number>> };
 
@@ -168,5 +181,6 @@ export type MlResponse =
   | { readonly type: 'forecast'; readonly id: number; readonly forecast: SeriesForecast }
   | { readonly type: 'whatif'; readonly id: number; readonly result: WhatIfResult }
   | { readonly type: 'context'; readonly id: number; readonly context: WhatIfContext | null }
+  | { readonly type: 'optimized'; readonly id: number; readonly result: Result<OptimizeResult, string> }
   | { readonly type: 'done'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly error: WorkerError };

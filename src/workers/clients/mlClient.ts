@@ -2,7 +2,8 @@ import type { Dataset } from '../../ml/types';
 import type { TrainSettings } from '../../ml/train';
 import type { Result } from '../../lib/result';
 import { datasetTransfer } from '../handlers/datasetTransfer';
-import type { BackendChoice, MlRequest, MlResponse, SeriesForecast, TrainEvent, TrainFailure, TrainResult, WhatIfContext, WhatIfRequest, WhatIfResult } from '../protocol';
+import type { OptimizeRequest } from '../../ml/planOptimizer';
+import type { BackendChoice, MlRequest, MlResponse, OptimizeResult, SeriesForecast, TrainEvent, TrainFailure, TrainResult, WhatIfContext, WhatIfRequest, WhatIfResult } from '../protocol';
 import { expectReply, WorkerBridge } from './bridge';
 
 /** The UI's typed bridge to the ml worker, which holds the model and the windows. */
@@ -44,6 +45,11 @@ export class MlClient {
   /** Lever ranges, "no promotion" values and series of the trained model; null before training. */
   async context(): Promise<WhatIfContext | null> {
     return expectReply(await this.bridge.request((id) => ({ type: 'context', id })), 'context').context;
+  }
+
+  /** Finds the best plan per group under the constraints, with progress events; `stop()` cancels. */
+  async optimize(request: OptimizeRequest, onEvent: (e: TrainEvent) => void): Promise<Result<OptimizeResult, string>> {
+    return expectReply(await this.bridge.request((id) => ({ type: 'optimize', id, request }), { onProgress: MlClient.events(onEvent) }), 'optimized').result;
   }
 
   /** One-step-ahead predictions and actuals for one series. */

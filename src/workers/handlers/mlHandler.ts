@@ -9,6 +9,9 @@ import { regressionMetrics } from '../../ml/metrics';
 import { predictWindows, trainLoop, type StopReason, type TrainSettings } from '../../ml/train';
 import type { Dataset, Windows } from '../../ml/types';
 import { actualsForPlan, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
+import { identifyLevers } from '../../ml/leverRoles';
+import { checkConstraints } from '../../ml/optimize';
+import { optimizeWithModel } from '../../ml/planOptimizer';
 import { toWorkerError, type BackendChoice, type FeatureImportance, type MlRequest, type MlResponse, type PlanForecast, type SeriesForecast, type TrainEvent, type TrainFailure, type TrainResult, type WhatIfContext, type WhatIfRequest, type WhatIfResult } from '../protocol';
 
 /** How the handler reaches tf.js backends: the worker wires the real ones, tests the cpu. */
@@ -77,6 +80,7 @@ function disposeModel(session: Session): void {
 export function createMlHandler(post: Post, env: BackendEnv): (request: MlRequest) => Promise<void> {
   let session: Session | null = null;
   let runningId = -1;
+  let optimizing: AbortController | null = null;
 
   const event = (id: number, e: TrainEvent) => post({ type: 'event', id, event: e });
 
@@ -242,6 +246,7 @@ export function createMlHandler(post: Post, env: BackendEnv): (request: MlReques
       switch (request.type) {
         case 'stop':
           if (session) session.stopRequested = true;
+          optimizing?.abort();
           post({ type: 'done', id: request.id });
           return;
         case 'train': {
@@ -282,6 +287,39 @@ export function createMlHandler(post: Post, env: BackendEnv): (request: MlReques
           post({ type: 'whatif', id: request.id, result }, result.plans.flatMap((p) => [p.mean.buffer, p.lower.buffer, p.upper.buffer] as ArrayBuffer[]));
           return;
         }
+        case 'optimize': {
+          const s = session;
+          if (!s?.model) throw new Error('No trained model');
+          const model = s.model;
+          const q90 = s.result?.evaluation.conformalQuantile90 ?? NaN;
+          const context = whatIfContext(s);
+          const levers = identifyLevers(s.dataset.spec, s.dataset.leverRanges);
+          const checked = checkConstraints(request.request.constraints);
+          if (!checked.ok) {
+            post({ type: 'optimized', id: request.id, result: { ok: false, reason: checked.reason } });
+            return;
+          }
+          optimizing?.abort();
+          const controller = new AbortController();
+          optimizing = controller;
+          try {
+            const out = await optimizeWithModel({
+              dataset: { ...s.dataset, seriesKeys: context.seriesKeys, seriesLabels: context.seriesLabels },
+              levers,
+              request: request.request,
+              predict: async (plans) => (await whatIf(s.dataset, model, q90, { plans })).plans,
+              onProgress: (p) => event(request.id, { kind: 'optimize', ...p }),
+              signal: controller.signal,
+            });
+            post({ type: 'optimized', id: request.id, result: { ok: true, data: { ...out, levers } } });
+          } catch (thrown) {
+            if (controller.signal.aborted) post({ type: 'optimized', id: request.id, result: { ok: false, reason: 'cancelled' } });
+            else throw thrown;
+          } finally {
+            if (optimizing === controller) optimizing = null;
+          }
+          return;
+        }
         case 'forecast': {
           const f = await forecast(request.series);
           post({ type: 'forecast', id: request.id, forecast: f }, [f.times.buffer, f.actual.buffer, f.predicted.buffer, f.lower.buffer, f.upper.buffer]);
@@ -310,6 +348,7 @@ function whatIfContext(s: Session): WhatIfContext {
     conformalQuantile90: s.result?.evaluation.conformalQuantile90 ?? NaN,
     targetMeaning: d.targetMeaning,
     kpi: d.kpi,
+    typicalLevers: d.typicalLevers,
   };
 }
 

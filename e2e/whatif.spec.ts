@@ -1,0 +1,46 @@
+import { expect, test } from './fixtures';
+
+test('what-if and optimize on the trained sample', async ({ data, page }) => {
+  test.setTimeout(420_000);
+  await data.trySample();
+  await data.expectRows(10_950);
+  await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('2');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const prediction = page.getByRole('region', { name: 'Prediction' });
+  await expect(prediction).toContainText(/Predicted conversion_rate: [\d.]+%/, { timeout: 300_000 });
+
+  // A slider per numeric lever, named by its column; moving discount_pct by keyboard changes the Prediction.
+  for (const lever of ['discount_pct', 'ad_spend', 'threshold', 'threshold_amount']) await expect(page.getByRole('slider', { name: lever, exact: true })).toBeVisible();
+  await expect(page.getByRole('radiogroup', { name: 'promo_type' })).toBeVisible();
+  const before = await prediction.innerText();
+  const curve = page.getByRole('figure', { name: 'discount_pct', exact: true });
+  await expect(curve.locator('.recharts-reference-line')).toHaveCount(1);
+  const markerBefore = await curve.locator('.recharts-reference-line line').getAttribute('x1');
+  const slider = page.getByRole('slider', { name: 'discount_pct', exact: true });
+  await slider.focus();
+  for (let i = 0; i < 15; i++) await page.keyboard.press('ArrowRight');
+  await expect(prediction).not.toHaveText(before);
+  await expect.poll(async () => curve.locator('.recharts-reference-line line').getAttribute('x1')).not.toBe(markerBefore);
+
+  // Save two scenarios and compare them.
+  await page.getByRole('textbox', { name: 'Scenario name' }).fill('deep discount');
+  await page.getByRole('button', { name: 'Save scenario' }).click();
+  await page.getByRole('radio', { name: 'gift' }).click();
+  await page.getByRole('textbox', { name: 'Scenario name' }).fill('gift');
+  await page.getByRole('button', { name: 'Save scenario' }).click();
+  const saved = page.getByRole('table', { name: 'Saved scenarios' });
+  await expect(saved.getByRole('rowheader')).toHaveText(['deep discount', 'gift']);
+  await expect(page.getByRole('figure', { name: /Saved scenarios: forecast/ })).toBeVisible();
+
+  // Optimize: one row per segment, within the budget.
+  await page.getByRole('spinbutton', { name: 'Total ad budget' }).fill('50000');
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  const plan = page.getByRole('table', { name: 'Plan', exact: true });
+  await expect(plan).toBeVisible({ timeout: 300_000 });
+  await expect(plan.getByRole('rowheader')).toHaveText(['bargain_hunters', 'loyal_members', 'new_visitors']);
+  const summary = await page.getByText(/^All segments:/).innerText();
+  const [, spend, budget] = /ad spend ([\d,]+) of a ([\d,]+) budget/.exec(summary) ?? [];
+  expect(Number(spend?.replace(/,/g, ''))).toBeLessThanOrEqual(Number(budget?.replace(/,/g, '')));
+  await plan.getByRole('button', { name: 'Apply the plan for loyal_members to what-if' }).click();
+  await expect(page.getByRole('combobox', { name: 'Context' })).toHaveValue(/^k:1:loyal_members$/);
+});
