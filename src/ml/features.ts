@@ -462,11 +462,14 @@ export function buildDataset(panel: Panel, summaries: readonly ColumnSummary[], 
     noPromotion.push(Object.fromEntries(leverInputs.map((i) => [i.column.name, noPromotionValue(i, s.start, s.end, isTrainRow)])));
   }
   const typicalLevers: Record<string, Record<string, Record<string, number>>> = {};
+  const leverSupport: Record<string, Record<string, Record<string, { min: number; max: number }>>> = {};
   for (const cat of leverInputs.filter((i) => i.categorical)) {
     const byValue: Record<string, Record<string, number>> = {};
+    const supportByValue: Record<string, Record<string, { min: number; max: number }>> = {};
     for (const value of (leverRanges[cat.column.name] as { values: readonly string[] }).values) {
       const code = cat.column.vocab!.indexOf(value);
       const companions: Record<string, number> = {};
+      const support: Record<string, { min: number; max: number }> = {};
       for (const num of leverInputs.filter((i) => !i.categorical)) {
         const values: number[] = [];
         for (let r = 0; r < n; r++) {
@@ -474,14 +477,19 @@ export function buildDataset(panel: Panel, summaries: readonly ColumnSummary[], 
           if (cat.column.values[r] === code && v === v && isTrainRow(r)) values.push(v);
         }
         values.sort((a, b) => a - b);
-        if (values.length > 0) companions[num.column.name] = values[Math.floor(values.length / 2)]!;
+        if (values.length > 0) {
+          companions[num.column.name] = values[Math.floor(values.length / 2)]!;
+          support[num.column.name] = { min: values[0]!, max: values[values.length - 1]! };
+        }
       }
       byValue[value] = companions;
+      supportByValue[value] = support;
     }
     typicalLevers[cat.column.name] = byValue;
+    leverSupport[cat.column.name] = supportByValue;
   }
   const kpi = series.map(() => ({ visitorsPerDay: null, averageOrderValue: null, unitsPerOrder: null, margin: DEFAULT_MARGIN }));
-  return ok({ spec, exogCount, series, trainEnd, validEnd, leverRanges, seriesLeverRanges, noPromotion, typicalLevers, targetMeaning: targetMeaning(targetName, kind), kpi });
+  return ok({ spec, exogCount, series, trainEnd, validEnd, leverRanges, seriesLeverRanges, noPromotion, typicalLevers, leverSupport, targetMeaning: targetMeaning(targetName, kind), kpi });
 }
 
 /** Which split a step belongs to, by its time key. */

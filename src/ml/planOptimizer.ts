@@ -65,7 +65,7 @@ export function normalQuantile(p: number): number {
  * forecasts them in batches, and scores them with the KPI maths.
  */
 export async function optimizeWithModel(input: {
-  readonly dataset: Pick<Dataset, 'spec' | 'noPromotion' | 'kpi' | 'targetMeaning' | 'leverRanges'> & { readonly seriesKeys: readonly (readonly string[])[]; readonly seriesLabels: readonly string[]; readonly typicalLevers: Dataset['typicalLevers'] };
+  readonly dataset: Pick<Dataset, 'spec' | 'noPromotion' | 'kpi' | 'targetMeaning' | 'leverRanges'> & { readonly seriesKeys: readonly (readonly string[])[]; readonly seriesLabels: readonly string[]; readonly typicalLevers: Dataset['typicalLevers']; readonly leverSupport: Dataset['leverSupport'] };
   readonly levers: OptimizerLevers;
   readonly request: OptimizeRequest;
   readonly predict: PredictPlans;
@@ -130,10 +130,25 @@ export async function optimizeWithModel(input: {
   const lastForecasts = new Map<string, { readonly mean: Float64Array; readonly lower: Float64Array; readonly upper: Float64Array }>();
   const keyOf = (c: PlanCandidate) => JSON.stringify(c);
 
+  /**
+   * A discount the data never showed with this promotion type (e.g. percent_off
+   * at 0 %) is not a plan the model can judge: the optimizer does not extrapolate.
+   */
+  const supported = (c: PlanCandidate): boolean => {
+    if (!levers.promoType || !levers.discount || c.promoType === null || c.promoDuration === 0) return true;
+    const range = dataset.leverSupport[levers.promoType]?.[c.promoType]?.[levers.discount];
+    if (!range) return true;
+    const d = c.discountPct * levers.discountScale;
+    return d >= range.min - 1e-9 && d <= range.max + 1e-9;
+  };
+
   const evaluate = async (candidates: readonly PlanCandidate[]): Promise<CandidateOutcome[]> => {
-    const forecasts = await input.predict(candidates.map(planOf));
-    return candidates.map((c, i) => {
-      const f = forecasts[i]!;
+    const ok = candidates.filter(supported);
+    const predicted = ok.length > 0 ? await input.predict(ok.map(planOf)) : [];
+    const forecastOf = new Map(ok.map((c, i) => [c, predicted[i]!]));
+    return candidates.map((c) => {
+      const f = forecastOf.get(c);
+      if (!f) return { objective: -Infinity, revenue: null, profit: null, orders: null, promoCost: 0, marginShare: null, lower: -Infinity, upper: -Infinity };
       lastForecasts.set(keyOf(c), f);
       const mean = kpisOf(c, f, 'mean');
       const lower = kpisOf(c, f, 'lower');

@@ -108,6 +108,8 @@ export interface Dataset {
    * threshold of a spend-threshold promotion).
    */
   readonly typicalLevers: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>>;
+  /** For each categorical lever and value, the training range of every numeric lever on rows with that value. */
+  readonly leverSupport: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, { readonly min: number; readonly max: number }>>>>>>;
   /** What the target means for KPIs (conversion rate, orders, …). */
   readonly targetMeaning: TargetMeaning;
   /** Per series: visitors, order value and units per order from recent history (null where unknown). */

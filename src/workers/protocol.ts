@@ -145,6 +145,7 @@ export interface WhatIfContext {
   readonly targetMeaning: Dataset['targetMeaning'];
   readonly kpi: Dataset['kpi'];
   readonly typicalLevers: Dataset['typicalLevers'];
+  readonly leverSupport: Dataset['leverSupport'];
 }
 
 export type MlRequest =

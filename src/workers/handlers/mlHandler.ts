@@ -349,6 +349,7 @@ function whatIfContext(s: Session): WhatIfContext {
     targetMeaning: d.targetMeaning,
     kpi: d.kpi,
     typicalLevers: d.typicalLevers,
+    leverSupport: d.leverSupport,
   };
 }
 

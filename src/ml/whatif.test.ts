@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { buildDataset, makeWindows } from './features';
+import { loadPanel, readSample } from './testing';
+import type { Dataset } from './types';
+import { actualsForPlan, dayOfStep, extrapolation, planWindows, stepOfDay } from './whatif';
+
+const csv = readSample().toString('utf8');
+const lines = csv.trim().split('\n');
+const header = lines[0]!.split(',');
+
+async function sample(): Promise<Dataset> {
+  const { panel, summaries } = await loadPanel(readSample());
+  const r = buildDataset(panel, summaries, { windowLength: 14 });
+  if (!r.ok) throw new Error(r.reason.code);
+  return r.data;
+}
+
+/** The sample's raw lever values for one series on one date. */
+function rawLevers(label: string, date: string): Record<string, number | string> {
+  const [category, segment] = label.split(' / ');
+  const row = lines.find((l) => l.startsWith(`${date},${category},${segment},`))!.split(',');
+  const get = (c: string) => row[header.indexOf(c)]!;
+  return { promo_type: get('promo_type'), discount_pct: Number(get('discount_pct')), threshold: Number(get('threshold')), threshold_amount: Number(get('threshold_amount')), ad_spend: Number(get('ad_spend')) };
+}
+
+const iso = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+
+describe('planWindows', () => {
+  it.each([3, 8, 14])('a past one-day plan with the actual levers is the one-step-ahead test window (series %i)', async (si) => {
+    const d = await sample();
+    const test = makeWindows(d, { split: 'test', horizon: 1 });
+    const i = Array.from(test.series).findIndex((s) => s === si);
+    const grid = d.series[si]!;
+    const day = grid.times[test.step[i]!]!;
+    const { x, count } = planWindows(d, [{ series: [si], startDay: day, horizon: 1, promoStart: 0, promoDuration: 1, levers: rawLevers(grid.label, iso(day)) }]);
+    expect(count).toBe(1);
+    const stride = test.windowLength * test.featureCount;
+    const expected = test.x.subarray(i * stride, (i + 1) * stride);
+    for (let k = 0; k < stride; k++) expect(x[k]).toBeCloseTo(expected[k]!, 5);
+  });
+
+  it('puts levers on the promotion days only and keeps real history before the start', async () => {
+    const d = await sample();
+    const si = 0;
+    const grid = d.series[si]!;
+    const start = grid.times[600]!;
+    const plan = { series: [si], startDay: start, horizon: 7, promoStart: 2, promoDuration: 3, levers: { promo_type: 'percent_off', discount_pct: 30, threshold: 0, threshold_amount: 0, ad_spend: 2000 } };
+    const { x, count, layout } = planWindows(d, [plan]);
+    expect(count).toBe(7);
+    expect(layout.map((l) => l.day)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    const F = d.spec.features.length;
+    const L = d.spec.windowLength;
+    const discount = d.spec.features.findIndex((f) => f.name === 'discount_pct');
+    const lag = d.exogCount;
+    const scaler = d.spec.scalers['discount_pct']!;
+    const last = 6; // the window ending on the plan's last day
+    for (let s = 0; s < L; s++) {
+      const offset = 6 - (L - 1 - s); // plan day of this window step (negative: before the plan)
+      const at = (last * L + s) * F;
+      const raw = x[at + discount]! * scaler.std + scaler.mean;
+      if (offset < 0) {
+        expect(x[at + discount]).toBeCloseTo(grid.exog[(600 + offset) * d.exogCount + discount]!, 6);
+        expect(x[at + lag + 1]).toBe(Number.isNaN(grid.targetModel[600 + offset]) ? 1 : 0);
+      } else {
+        expect(raw).toBeCloseTo(offset >= 2 && offset < 5 ? 30 : 0, 4);
+        expect(x[at + lag + 1]).toBe(1);
+        expect(x[at + lag]).toBe(0);
+      }
+    }
+  });
+
+  it('plans past the end of the data get future days, calendar and last year’s holidays', async () => {
+    const d = await sample();
+    const grid = d.series[0]!;
+    const lastDay = grid.times[grid.times.length - 1]!;
+    expect(stepOfDay(d, grid, lastDay + 3)).toBe(grid.times.length + 2);
+    expect(dayOfStep(d, grid, grid.times.length + 2)).toBe(lastDay + 3);
+    const actual = actualsForPlan(d, 0, lastDay - 1, 4);
+    expect(Number.isNaN(actual[0]!)).toBe(false);
+    expect(Number.isNaN(actual[2]!)).toBe(true);
+    const { count } = planWindows(d, [{ series: [0, 1, 2], startDay: lastDay + 1, horizon: 28, promoStart: 0, promoDuration: 28, levers: {} }]);
+    expect(count).toBe(84);
+  });
+
+  it.each([
+    ['discount_pct', 45, null],
+    ['discount_pct', 90, 'range'],
+    ['promo_type', 'gift', null],
+    ['promo_type', 'flash_sale', 'unseen'],
+  ] as const)('extrapolation of %s = %s is %s', async (lever, value, expected) => {
+    const d = await sample();
+    expect(extrapolation(d, 0, lever, value)).toBe(expected);
+  });
+});

@@ -1,0 +1,148 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BackendName, BackendReport } from '../../ml/backends';
+import type { Dataset } from '../../ml/types';
+import type { TrainSettings } from '../../ml/train';
+import type { DataResponse, MlRequest, MlResponse, TrainEvent } from '../protocol';
+import { createDataHandler } from './dataHandler';
+import { createMlHandler, type BackendEnv } from './mlHandler';
+
+/** 4 stores × 240 days; orders rise with discount (a known monotone effect) and on weekends. */
+function syntheticCsv(): string {
+  const rows = ['date,store,discount,orders'];
+  let s = 7;
+  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  for (let store = 0; store < 4; store++) {
+    for (let day = 0; day < 240; day++) {
+      const date = new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10);
+      const discount = rand() < 0.4 ? Math.round(rand() * 40) : 0;
+      const weekend = [0, 6].includes(new Date(Date.UTC(2024, 0, 1 + day)).getUTCDay()) ? 1.2 : 1;
+      const orders = Math.round((20 + 5 * store) * weekend * (1 + discount / 25) * (0.9 + 0.2 * rand()));
+      rows.push(`${date},s${store},${discount},${orders}`);
+    }
+  }
+  return rows.join('\n');
+}
+
+async function dataset(): Promise<Dataset> {
+  const replies: DataResponse[] = [];
+  const handle = createDataHandler((m) => replies.push(m));
+  const file = new File([syntheticCsv()], 'synthetic.csv');
+  await handle({ type: 'ingest', id: 1, input: { kind: 'file', file } });
+  await handle({ type: 'dataset', id: 2, roles: { date: 'time', store: 'series', discount: 'lever', orders: 'target' }, options: { windowLength: 7 } });
+  const reply = replies.find((r) => r.type === 'dataset');
+  if (reply?.type !== 'dataset' || !reply.result.ok) throw new Error('no dataset');
+  return reply.result.data;
+}
+
+function cpuEnv(options: { failOn?: BackendName } = {}): BackendEnv {
+  return {
+    available: async () => ['wasm', 'cpu'],
+    selfTest: async (candidates) =>
+      candidates.map((backend): BackendReport => ({ backend, correct: true, maxAbsError: 0, msPerStep: backend === 'wasm' ? 1 : 2, samplesPerSec: 1 })),
+    use: async (backend) => {
+      if (backend === options.failOn) throw new Error(`${backend} device lost`);
+      await tf.setBackend('cpu');
+    },
+    threads: () => 1,
+  };
+}
+
+const settings: TrainSettings = { windowLength: 7, units: 8, layers: 1, dropout: 0, learningRate: 0.01, batchSize: 64, epochs: 6, patience: 0, seed: 3 };
+
+function harness(env: BackendEnv) {
+  const messages: MlResponse[] = [];
+  const events: TrainEvent[] = [];
+  const tensorsAtEpoch: number[] = [];
+  const handle = createMlHandler((m) => {
+    messages.push(m);
+    if (m.type === 'event') {
+      events.push(m.event);
+      if (m.event.kind === 'epoch') tensorsAtEpoch.push(tf.memory().numTensors);
+    }
+  }, env);
+  return { handle, messages, events, tensorsAtEpoch };
+}
+
+describe('ml handler (Node, cpu)', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('trains, reduces the loss, keeps tensors flat, and recovers the discount effect', async () => {
+    const h = harness(cpuEnv());
+    await h.handle({ type: 'train', id: 1, dataset: await dataset(), settings, backend: 'auto' });
+    const trained = h.messages.find((m) => m.type === 'trained');
+    if (trained?.type !== 'trained' || !trained.result.ok) throw new Error(JSON.stringify(trained));
+    const r = trained.result.data;
+    expect(r.epochsRun).toBe(6);
+    expect(r.evaluation.scores.map((s) => s.model)).toEqual(['lstm', 'naive', 'seasonal_naive', 'linear']);
+    const epochs = h.events.flatMap((e) => (e.kind === 'epoch' ? [e.result] : []));
+    expect(epochs.at(-1)!.trainLoss).toBeLessThan(epochs[0]!.trainLoss);
+    expect(new Set(h.tensorsAtEpoch).size).toBe(1);
+    const lstm = r.evaluation.scores[0]!.regression.wape;
+    const naive = r.evaluation.scores[1]!.regression.wape;
+    expect(lstm).toBeLessThan(naive);
+
+    // The what-if response to discount rises (the known monotone effect).
+    const discounts = [0, 10, 20, 30, 40];
+    const start = 19_723 + 200; // a day inside the data
+    const request: MlRequest = {
+      type: 'whatif',
+      id: 2,
+      request: { plans: discounts.map((d) => ({ series: [0, 1, 2, 3], startDay: start, horizon: 5, promoStart: 0, promoDuration: 5, levers: { discount: d } })) },
+    };
+    const before = tf.memory().numTensors;
+    await h.handle(request);
+    expect(tf.memory().numTensors).toBe(before);
+    const reply = h.messages.find((m) => m.type === 'whatif');
+    if (reply?.type !== 'whatif') throw new Error('no what-if reply');
+    const totals = reply.result.plans.map((p) => p.mean.reduce((a, b) => a + b, 0));
+    for (let k = 1; k < totals.length; k++) expect(totals[k]).toBeGreaterThan(totals[k - 1]!);
+    expect(reply.result.windows).toBe(5 * 4 * 5);
+  }, 180_000);
+
+  it('stops after the current batch and resumes from the last epoch', async () => {
+    const h = harness(cpuEnv());
+    let stopped = false;
+    const training = h.handle({ type: 'train', id: 1, dataset: await dataset(), settings: { ...settings, epochs: 4 }, backend: 'auto' });
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (!stopped && h.events.some((e) => e.kind === 'epoch')) {
+          stopped = true;
+          void h.handle({ type: 'stop', id: 9 });
+          clearInterval(timer);
+          resolve();
+        }
+      }, 5);
+    });
+    await training;
+    const first = h.messages.find((m) => m.type === 'trained');
+    if (first?.type !== 'trained' || !first.result.ok) throw new Error('no result');
+    expect(first.result.data.stoppedBy).toBe('stopped');
+    expect(first.result.data.epochsRun).toBeLessThan(4);
+    await h.handle({ type: 'resume', id: 2 });
+    const second = h.messages.filter((m) => m.type === 'trained').at(-1);
+    if (second?.type !== 'trained' || !second.result.ok) throw new Error('no resumed result');
+    expect(second.result.data.epochsRun).toBe(4);
+    expect(second.result.data.stoppedBy).toBe('epochs');
+  }, 180_000);
+
+  it('falls back to the next backend when one fails, with a notice', async () => {
+    const h = harness(cpuEnv({ failOn: 'wasm' }));
+    await h.handle({ type: 'train', id: 1, dataset: await dataset(), settings: { ...settings, epochs: 1 }, backend: 'auto' });
+    const fallback = h.events.find((e) => e.kind === 'fallback');
+    expect(fallback).toMatchObject({ kind: 'fallback', from: 'wasm', to: 'cpu' });
+    const trained = h.messages.find((m) => m.type === 'trained');
+    expect(trained?.type === 'trained' && trained.result.ok && trained.result.data.backend).toBe('cpu');
+  }, 180_000);
+
+  it('says so when a diverging learning rate makes the loss non-finite', async () => {
+    const h = harness(cpuEnv());
+    await h.handle({ type: 'train', id: 1, dataset: await dataset(), settings: { ...settings, learningRate: 1e30, epochs: 3 }, backend: 'auto' });
+    const trained = h.messages.find((m) => m.type === 'trained');
+    if (trained?.type !== 'trained') throw new Error('no reply');
+    expect(trained.result.ok ? 'trained' : trained.result.reason.code).toBe('nonFinite');
+    expect(h.events.some((e) => e.kind === 'epoch' && !Number.isFinite(e.result.validLoss))).toBe(false);
+  }, 180_000);
+});
