@@ -8,6 +8,7 @@ import { EvaluateStep } from './EvaluateStep';
 import { TrainStep } from './TrainStep';
 import { WhatIfStep } from './WhatIfStep';
 import { OptimizeStep } from './OptimizeStep';
+import { SessionBar } from './SessionBar';
 
 /** The workbench: header with language switch, then the flow steps. */
 export function App() {
@@ -25,6 +26,7 @@ export function App() {
           <h1>{t('app.title')}</h1>
           <p className="tagline">{t('app.tagline')}</p>
         </div>
+        <SessionBar />
         <label className="locale">
           <span>{t('app.language')}</span>
           <select aria-label={t('app.language')} value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>

@@ -2,7 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { defaultWasmThreads, registerBackends, selfTestBackends, wasmThreadCount, type BackendName } from '../ml/backends';
 import { WASM_PATHS } from '../ml/wasmPaths';
-import { createMlHandler, type BackendEnv } from './handlers/mlHandler';
+import { createMlHandler, type BackendEnv, type CheckpointStore } from './handlers/mlHandler';
+import { loadValue, saveValue } from './storage';
 import type { MlRequest } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -20,7 +21,9 @@ const env: BackendEnv = {
   threads: () => wasmThreadCount() ?? 1,
 };
 
-const handle = createMlHandler((message, transfer) => self.postMessage(message, transfer ?? []), env);
+const store: CheckpointStore = { save: saveValue, load: loadValue };
+
+const handle = createMlHandler((message, transfer) => self.postMessage(message, transfer ?? []), env, store);
 self.onmessage = (event: MessageEvent<MlRequest>) => {
   void handle(event.data);
 };

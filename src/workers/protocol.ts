@@ -14,6 +14,7 @@ import type { BackendName, BackendReport } from '../ml/backends';
 import type { Dataset } from '../ml/types';
 import type { PlanSpec } from '../ml/whatif';
 import type { OptimizeRequest, OptimizerLevers, PlanRow } from '../ml/planOptimizer';
+import type { RestoredTraining } from './handlers/mlHandler';
 
 /** Where the data worker reads a file from. */
 export type FileInput = { readonly kind: 'file'; readonly file: File } | { readonly kind: 'url'; readonly url: string; readonly name: string };
@@ -153,6 +154,7 @@ export type MlRequest =
   | { readonly type: 'whatif'; readonly id: number; readonly request: WhatIfRequest }
   | { readonly type: 'context'; readonly id: number }
   | { readonly type: 'optimize'; readonly id: number; readonly request: OptimizeRequest }
+  | { readonly type: 'restore'; readonly id: number }
   | { readonly type: 'resume'; readonly id: number }
   | { readonly type: 'stop'; readonly id: number }
   | { readonly type: 'forecast'; readonly id: number; readonly series: number };
@@ -163,7 +165,8 @@ export type TrainEvent =
   | { readonly kind: 'batch'; readonly progress: BatchProgress; readonly epochs: number; readonly trainCount: number }
   | { readonly kind: 'epoch'; readonly result: EpochResult }
   | { readonly kind: 'fallback'; readonly from: BackendName; readonly to: BackendName; readonly reason: string; readonly epoch: number }
-  | { readonly kind: 'optimize'; readonly evaluated: number; readonly phase: string; readonly plansPerSecond: number };
+  | { readonly kind: 'optimize'; readonly evaluated: number; readonly phase: string; readonly plansPerSecond: number }
+  | { readonly kind: 'storage'; readonly problem: 'quota' };
 
 /** The optimizer's answer: one plan per group, with the levers it set. */
 export interface OptimizeResult {
@@ -183,5 +186,6 @@ export type MlResponse =
   | { readonly type: 'whatif'; readonly id: number; readonly result: WhatIfResult }
   | { readonly type: 'context'; readonly id: number; readonly context: WhatIfContext | null }
   | { readonly type: 'optimized'; readonly id: number; readonly result: Result<OptimizeResult, string> }
+  | { readonly type: 'restored'; readonly id: number; readonly restored: RestoredTraining | null }
   | { readonly type: 'done'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly error: WorkerError };

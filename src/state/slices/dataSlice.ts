@@ -6,6 +6,8 @@ import type { Role, RoleMap } from '../../data/types';
 import { dataClient, WorkerFailure } from '../../workers/clients/dataClient';
 import type { Analysis, DatasetSummary, FileInput, WorkerError } from '../../workers/protocol';
 import type { AppState } from '../store';
+import { deleteValue, saveValue, type StorageFailure } from '../../workers/storage';
+import { CHECKPOINT_DATASET_KEY, CHECKPOINT_KEY } from '../../workers/storageKeys';
 
 export type DataError = { readonly kind: 'ingest'; readonly error: IngestError } | { readonly kind: 'bug'; readonly details: WorkerError };
 
@@ -18,11 +20,16 @@ export interface DataSlice {
   roles: RoleMap;
   analysis: Analysis | null;
   dataError: DataError | null;
+  /** Set when the browser refused to store the session (e.g. quota). */
+  storageProblem: StorageFailure | null;
   /** The analyst's role choices per file layout (column names), kept across loads. */
   rolesBySchema: Record<string, RoleMap>;
-  loadFile: (input: FileInput) => Promise<void>;
+  /** Reads a file; `keepSession` (a reload) keeps the stored model checkpoint. */
+  loadFile: (input: FileInput, options?: { readonly keepSession?: boolean }) => Promise<void>;
   cancelLoad: () => void;
   setRole: (column: string, role: Role) => void;
+  /** Recomputes the quality report under the current roles. */
+  reanalyze: () => Promise<void>;
   resetRoles: () => void;
 }
 
@@ -37,6 +44,30 @@ export function withRole(roles: RoleMap, column: string, role: Role): RoleMap {
 }
 
 let abort: AbortController | null = null;
+
+/** Where the loaded file is kept for a reload. */
+export const FILE_KEY = 'file';
+
+/** Training, what-if and optimize state of a fresh data set. */
+export const FRESH_MODEL_STATE = {
+  trainStatus: 'idle',
+  trainResult: null,
+  trainError: null,
+  epochs: [],
+  batch: null,
+  backendReports: [],
+  activeBackend: null,
+  fallbackNotice: null,
+  forecast: null,
+  whatIfContext: null,
+  scenario: null,
+  whatIfResult: null,
+  savedScenarios: [],
+  optimizeStatus: 'idle',
+  optimizeResult: null,
+  optimizeError: null,
+  optimizeProgress: null,
+} as const;
 
 function asDataError(thrown: unknown): DataError {
   if (thrown instanceof WorkerFailure) return { kind: 'bug', details: thrown.details };
@@ -63,9 +94,10 @@ export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set, 
     roles: {},
     analysis: null,
     dataError: null,
+    storageProblem: null,
     rolesBySchema: {},
 
-    loadFile: async (input) => {
+    loadFile: async (input, options = {}) => {
       abort?.abort();
       const controller = new AbortController();
       abort = controller;
@@ -87,7 +119,12 @@ export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set, 
         const suggestedRoles = suggestRoles(dataset.summaries);
         const kept = get().rolesBySchema[schemaKey(dataset.summaries.map((s) => s.name))];
         const roles = kept ?? suggestedRoles;
-        set({ loadStatus: 'idle', loadingFile: null, progress: null, dataset, suggestedRoles, roles, analysis: null });
+        // A new file starts a new analysis: results of the old data no longer apply.
+        set({ loadStatus: 'idle', loadingFile: null, progress: null, dataset, suggestedRoles, roles, analysis: null, ...FRESH_MODEL_STATE });
+        // Kept for a reload: the file itself (re-reading it is faster than storing every column).
+        const saved = await saveValue(FILE_KEY, input);
+        if (!saved.ok) set({ storageProblem: saved.reason });
+        if (!options.keepSession) await Promise.all([deleteValue(CHECKPOINT_KEY), deleteValue(CHECKPOINT_DATASET_KEY)]);
         await analyze(roles);
       } catch (thrown) {
         if (abort === controller) set({ loadStatus: 'idle', loadingFile: null, progress: null, dataError: asDataError(thrown) });
@@ -95,6 +132,8 @@ export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set, 
         if (abort === controller) abort = null;
       }
     },
+
+    reanalyze: () => analyze(get().roles),
 
     cancelLoad: () => {
       abort?.abort();

@@ -4,6 +4,8 @@ import type { AppState } from '../store';
 
 export interface SessionSlice {
   locale: Locale;
+  /** True while a reload brings the last session back. */
+  restoring: boolean;
   setLocale: (locale: Locale) => void;
 }
 
@@ -13,5 +15,6 @@ function initialLocale(): Locale {
 
 export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) => ({
   locale: initialLocale(),
+  restoring: false,
   setLocale: (locale) => set({ locale }),
 });

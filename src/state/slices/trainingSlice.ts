@@ -72,6 +72,11 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
       case 'epoch':
         set({ epochs: [...get().epochs, e.result] });
         return;
+      case 'storage':
+        set({ storageProblem: e.problem });
+        return;
+      case 'optimize':
+        return;
       case 'fallback':
         set({ activeBackend: e.to, fallbackNotice: { from: e.from, to: e.to, reason: e.reason, epoch: e.epoch } });
         return;

@@ -2,6 +2,7 @@ import type { Dataset } from '../../ml/types';
 import type { TrainSettings } from '../../ml/train';
 import type { Result } from '../../lib/result';
 import { datasetTransfer } from '../handlers/datasetTransfer';
+import type { RestoredTraining } from '../handlers/mlHandler';
 import type { OptimizeRequest } from '../../ml/planOptimizer';
 import type { BackendChoice, MlRequest, MlResponse, OptimizeResult, SeriesForecast, TrainEvent, TrainFailure, TrainResult, WhatIfContext, WhatIfRequest, WhatIfResult } from '../protocol';
 import { expectReply, WorkerBridge } from './bridge';
@@ -50,6 +51,11 @@ export class MlClient {
   /** Finds the best plan per group under the constraints, with progress events; `stop()` cancels. */
   async optimize(request: OptimizeRequest, onEvent: (e: TrainEvent) => void): Promise<Result<OptimizeResult, string>> {
     return expectReply(await this.bridge.request((id) => ({ type: 'optimize', id, request }), { onProgress: MlClient.events(onEvent) }), 'optimized').result;
+  }
+
+  /** Rebuilds the model from the last checkpoint (after a reload); null when there is none. */
+  async restore(): Promise<RestoredTraining | null> {
+    return expectReply(await this.bridge.request((id) => ({ type: 'restore', id })), 'restored').restored;
   }
 
   /** One-step-ahead predictions and actuals for one series. */

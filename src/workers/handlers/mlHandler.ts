@@ -6,9 +6,10 @@ import { fromModelSpace, makeWindows } from '../../ml/features';
 import { permutationImportance } from '../../ml/importance';
 import { buildLstmModel } from '../../ml/lstm';
 import { regressionMetrics } from '../../ml/metrics';
-import { predictWindows, trainLoop, type StopReason, type TrainSettings } from '../../ml/train';
+import { predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
 import type { Dataset, Windows } from '../../ml/types';
 import { actualsForPlan, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
+import { CHECKPOINT_DATASET_KEY, CHECKPOINT_KEY } from '../storageKeys';
 import { identifyLevers } from '../../ml/leverRoles';
 import { checkConstraints } from '../../ml/optimize';
 import { optimizeWithModel } from '../../ml/planOptimizer';
@@ -45,6 +46,37 @@ interface Session {
   snapshot: { values: Float32Array; shape: number[] }[] | null;
   stopRequested: boolean;
   result: TrainResult | null;
+  /** Every completed epoch, for the loss chart after a reload. */
+  epochs: EpochResult[];
+}
+
+/** Where the handler keeps its checkpoint (IndexedDB in the worker; absent in tests). */
+export interface CheckpointStore {
+  save(key: string, value: unknown): Promise<{ readonly ok: boolean }>;
+  load<T>(key: string): Promise<T | undefined>;
+}
+
+/** What is stored after every epoch: enough to rebuild the model and go on training. */
+interface Checkpoint {
+  readonly settings: TrainSettings;
+  readonly epochsDone: number;
+  readonly bestEpoch: number;
+  readonly bestValidLoss: number;
+  readonly stoppedBy: StopReason;
+  readonly snapshot: { values: Float32Array; shape: number[] }[] | null;
+  readonly epochs: EpochResult[];
+  readonly result: TrainResult | null;
+  readonly ranking: BackendName[];
+}
+
+
+/** What a restored session tells the UI. */
+export interface RestoredTraining {
+  readonly settings: TrainSettings;
+  readonly epochs: readonly EpochResult[];
+  readonly result: TrainResult | null;
+  readonly epochsDone: number;
+  readonly backend: BackendName;
 }
 
 /** Feature groups shuffled together for permutation importance (one per source column). */
@@ -77,12 +109,29 @@ function disposeModel(session: Session): void {
  * backend with live events, falls back to the next backend from the last
  * completed epoch when one fails, then evaluates against the baselines.
  */
-export function createMlHandler(post: Post, env: BackendEnv): (request: MlRequest) => Promise<void> {
+export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointStore): (request: MlRequest) => Promise<void> {
   let session: Session | null = null;
   let runningId = -1;
   let optimizing: AbortController | null = null;
 
   const event = (id: number, e: TrainEvent) => post({ type: 'event', id, event: e });
+
+  const checkpoint = async (s: Session): Promise<void> => {
+    if (!store) return;
+    const value: Checkpoint = {
+      settings: s.settings,
+      epochsDone: s.epochsDone,
+      bestEpoch: s.bestEpoch,
+      bestValidLoss: s.bestValidLoss,
+      stoppedBy: s.stoppedBy,
+      snapshot: s.snapshot,
+      epochs: s.epochs,
+      result: s.result,
+      ranking: s.ranking,
+    };
+    const saved = await store.save(CHECKPOINT_KEY, value);
+    if (!saved.ok) event(runningId, { kind: 'storage', problem: 'quota' });
+  };
 
   const buildModel = (s: Session): void => {
     disposeModel(s);
@@ -135,7 +184,9 @@ export function createMlHandler(post: Post, env: BackendEnv): (request: MlReques
               s.bestEpoch = result.epoch;
               s.snapshot = await snapshot(s.model!);
             }
+            s.epochs.push(result);
             event(id, { kind: 'epoch', result });
+            await checkpoint(s);
           },
         });
         s.stoppedBy = outcome.stoppedBy;
@@ -203,6 +254,7 @@ export function createMlHandler(post: Post, env: BackendEnv): (request: MlReques
     }
     const result = await finish(id, s);
     s.result = result;
+    await checkpoint(s);
     post({ type: 'trained', id, result: { ok: true, data: result } });
   };
 
@@ -264,7 +316,11 @@ export function createMlHandler(post: Post, env: BackendEnv): (request: MlReques
           const ranking = await rankBackends(request.backend, env, { windowLength: train.windowLength, featureCount: train.featureCount, units: settings.units, batchSize: settings.batchSize }, (reports, chosen) =>
             event(request.id, { kind: 'backends', reports, chosen, threads: env.threads() }),
           );
-          session = { dataset, settings, train, valid, test, ranking, model: null, optimizer: null, epochsDone: 0, bestEpoch: 0, bestValidLoss: Infinity, stoppedBy: 'epochs', snapshot: null, stopRequested: false, result: null };
+          session = { dataset, settings, train, valid, test, ranking, model: null, optimizer: null, epochsDone: 0, bestEpoch: 0, bestValidLoss: Infinity, stoppedBy: 'epochs', snapshot: null, stopRequested: false, result: null, epochs: [] };
+          if (store) {
+            const saved = await store.save(CHECKPOINT_DATASET_KEY, dataset);
+            if (!saved.ok) event(request.id, { kind: 'storage', problem: 'quota' });
+          }
           await trainAndReport(request.id, session);
           return;
         }
@@ -274,6 +330,41 @@ export function createMlHandler(post: Post, env: BackendEnv): (request: MlReques
             return;
           }
           await trainAndReport(request.id, session);
+          return;
+        }
+        case 'restore': {
+          const saved = store ? await store.load<Checkpoint>(CHECKPOINT_KEY) : undefined;
+          const dataset = store ? await store.load<Dataset>(CHECKPOINT_DATASET_KEY) : undefined;
+          if (!saved || !dataset || !saved.snapshot) {
+            post({ type: 'restored', id: request.id, restored: null });
+            return;
+          }
+          const available = await env.available();
+          const ranking = saved.ranking.filter((b) => available.includes(b));
+          if (!ranking.includes('cpu')) ranking.push('cpu');
+          if (session) disposeModel(session);
+          const { settings } = saved;
+          session = {
+            dataset,
+            settings,
+            train: makeWindows(dataset, { split: 'train', horizon: 'mixed', seed: settings.seed }),
+            valid: makeWindows(dataset, { split: 'validation', horizon: 1 }),
+            test: makeWindows(dataset, { split: 'test', horizon: 1 }),
+            ranking,
+            model: null,
+            optimizer: null,
+            epochsDone: saved.epochsDone,
+            bestEpoch: saved.bestEpoch,
+            bestValidLoss: saved.bestValidLoss,
+            stoppedBy: saved.stoppedBy,
+            snapshot: saved.snapshot,
+            stopRequested: false,
+            result: saved.result,
+            epochs: saved.epochs,
+          };
+          await env.use(ranking[0]!);
+          buildModel(session);
+          post({ type: 'restored', id: request.id, restored: { settings, epochs: saved.epochs, result: saved.result, epochsDone: saved.epochsDone, backend: ranking[0]! } });
           return;
         }
         case 'context': {

@@ -1,0 +1,3 @@
+/** IndexedDB keys of the session, shared by the page and the ml worker. */
+export const CHECKPOINT_KEY = 'checkpoint';
+export const CHECKPOINT_DATASET_KEY = 'checkpoint.dataset';
