@@ -9,6 +9,7 @@ import { TrainStep } from './TrainStep';
 import { WhatIfStep } from './WhatIfStep';
 import { OptimizeStep } from './OptimizeStep';
 import { SessionBar } from './SessionBar';
+import { ModelBar } from './ModelBar';
 
 /** The workbench: header with language switch, then the flow steps. */
 export function App() {
@@ -40,6 +41,7 @@ export function App() {
       </header>
       <main>
         <ErrorBoundary locale={locale}>
+          <ModelBar />
           <DataStep />
           <TrainStep />
           <EvaluateStep />

@@ -8,13 +8,16 @@ const SAMPLE_PATH = 'samples/promotions.csv';
 export function DropZone() {
   const t = useT();
   const loadFile = useAppStore((s) => s.loadFile);
+  const importModel = useAppStore((s) => s.importModel);
   const [active, setActive] = useState(false);
 
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
     event.preventDefault();
     setActive(false);
     const file = event.dataTransfer.files[0];
-    if (file) void loadFile({ kind: 'file', file });
+    // A dropped model bundle opens as a model; anything else is read as data.
+    if (file && /\.zip$/i.test(file.name)) void importModel(file);
+    else if (file) void loadFile({ kind: 'file', file });
   };
 
   return (

@@ -126,7 +126,7 @@ export function WhatIfStep() {
       <section className="prediction" aria-label={t('whatif.prediction')}>
         {view ? (
           <>
-            <p className="prediction-main">
+            <p className="prediction-main" data-value={view.kpis.target}>
               {t('whatif.predicted', { target: spec.target.column, value: format(view.kpis.target), lower: format(view.kpis.targetLower), upper: format(view.kpis.targetUpper) })}
             </p>
             <p>

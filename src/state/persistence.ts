@@ -63,7 +63,15 @@ const TRAINING = new Set(['preparing', 'training', 'evaluating']);
  */
 export async function restoreSession(store: StoreApi): Promise<void> {
   const [file, ui] = await Promise.all([loadValue<FileInput>(FILE_KEY), loadValue<SavedUi>(UI_KEY)]);
-  if (!file) return;
+  if (!file) {
+    // A session opened from a model bundle alone: bring the model back.
+    const restored = await mlClient().restore();
+    if (restored?.result) {
+      store.setState({ trainResult: restored.result, trainStatus: 'done', trainSettings: restored.settings, activeBackend: restored.backend, ...(ui ? { scenario: ui.scenario, savedScenarios: ui.savedScenarios, margin: ui.margin, averageOrderValue: ui.averageOrderValue } : {}) });
+      await store.getState().loadWhatIfContext();
+    }
+    return;
+  }
   store.setState({ restoring: true });
   try {
     await store.getState().loadFile(file, { keepSession: true });

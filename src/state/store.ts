@@ -5,9 +5,10 @@ import { createSessionSlice, type SessionSlice } from './slices/sessionSlice';
 import { createTrainingSlice, type TrainingSlice } from './slices/trainingSlice';
 import { createWhatIfSlice, type WhatIfSlice } from './slices/whatIfSlice';
 import { createOptimizeSlice, type OptimizeSlice } from './slices/optimizeSlice';
+import { createModelSlice, type ModelSlice } from './slices/modelSlice';
 
 /** The whole app state: one store from typed slices, one per flow step. */
-export type AppState = DataSlice & SessionSlice & TrainingSlice & WhatIfSlice & OptimizeSlice;
+export type AppState = DataSlice & SessionSlice & TrainingSlice & WhatIfSlice & OptimizeSlice & ModelSlice;
 
 /**
  * The one store. Middleware is applied once here. Small preferences (locale,
@@ -21,6 +22,7 @@ export const useAppStore = create<AppState>()(
       ...createTrainingSlice(...a),
       ...createWhatIfSlice(...a),
       ...createOptimizeSlice(...a),
+      ...createModelSlice(...a),
     }),
     {
       name: 'promocast.prefs',

@@ -15,6 +15,7 @@ import type { Dataset } from '../ml/types';
 import type { PlanSpec } from '../ml/whatif';
 import type { OptimizeRequest, OptimizerLevers, PlanRow } from '../ml/planOptimizer';
 import type { RestoredTraining } from './handlers/mlHandler';
+import type { BundleColumn, BundleError } from '../ml/bundle';
 
 /** Where the data worker reads a file from. */
 export type FileInput = { readonly kind: 'file'; readonly file: File } | { readonly kind: 'url'; readonly url: string; readonly name: string };
@@ -79,6 +80,17 @@ export interface FeatureImportance {
   /** Increase of the test MAE when the feature group is shuffled (target units). */
   readonly increase: number;
   readonly relativeIncrease: number;
+}
+
+/** What the UI learns from an imported bundle. */
+export interface ImportedModel {
+  readonly name: string;
+  readonly result: TrainResult;
+  readonly roles: RoleMap;
+  readonly columns: readonly BundleColumn[];
+  readonly settings: TrainSettings;
+  /** How the loaded data differs from the model's training schema (empty: it matches, or no data loaded). */
+  readonly differences: readonly string[];
 }
 
 /** The whole result of a training run. */
@@ -155,6 +167,8 @@ export type MlRequest =
   | { readonly type: 'context'; readonly id: number }
   | { readonly type: 'optimize'; readonly id: number; readonly request: OptimizeRequest }
   | { readonly type: 'restore'; readonly id: number }
+  | { readonly type: 'export'; readonly id: number; readonly meta: { readonly name: string; readonly roles: RoleMap; readonly summaries: readonly { readonly name: string; readonly type: string }[] } }
+  | { readonly type: 'import'; readonly id: number; readonly bytes: Uint8Array; readonly current: { readonly roles: RoleMap; readonly summaries: readonly ColumnSummary[] } | null }
   | { readonly type: 'resume'; readonly id: number }
   | { readonly type: 'stop'; readonly id: number }
   | { readonly type: 'forecast'; readonly id: number; readonly series: number };
@@ -187,5 +201,7 @@ export type MlResponse =
   | { readonly type: 'context'; readonly id: number; readonly context: WhatIfContext | null }
   | { readonly type: 'optimized'; readonly id: number; readonly result: Result<OptimizeResult, string> }
   | { readonly type: 'restored'; readonly id: number; readonly restored: RestoredTraining | null }
+  | { readonly type: 'exported'; readonly id: number; readonly bytes: Uint8Array; readonly fileName: string }
+  | { readonly type: 'imported'; readonly id: number; readonly result: Result<ImportedModel, BundleError> }
   | { readonly type: 'done'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly error: WorkerError };

@@ -4,7 +4,9 @@ import type { Result } from '../../lib/result';
 import { datasetTransfer } from '../handlers/datasetTransfer';
 import type { RestoredTraining } from '../handlers/mlHandler';
 import type { OptimizeRequest } from '../../ml/planOptimizer';
-import type { BackendChoice, MlRequest, MlResponse, OptimizeResult, SeriesForecast, TrainEvent, TrainFailure, TrainResult, WhatIfContext, WhatIfRequest, WhatIfResult } from '../protocol';
+import type { BundleError } from '../../ml/bundle';
+import type { ColumnSummary, RoleMap } from '../../data/types';
+import type { BackendChoice, ImportedModel, MlRequest, MlResponse, OptimizeResult, SeriesForecast, TrainEvent, TrainFailure, TrainResult, WhatIfContext, WhatIfRequest, WhatIfResult } from '../protocol';
 import { expectReply, WorkerBridge } from './bridge';
 
 /** The UI's typed bridge to the ml worker, which holds the model and the windows. */
@@ -51,6 +53,17 @@ export class MlClient {
   /** Finds the best plan per group under the constraints, with progress events; `stop()` cancels. */
   async optimize(request: OptimizeRequest, onEvent: (e: TrainEvent) => void): Promise<Result<OptimizeResult, string>> {
     return expectReply(await this.bridge.request((id) => ({ type: 'optimize', id, request }), { onProgress: MlClient.events(onEvent) }), 'optimized').result;
+  }
+
+  /** The trained model as a `.promocast.zip` bundle. */
+  async exportBundle(meta: { name: string; roles: RoleMap; summaries: readonly { name: string; type: string }[] }): Promise<{ bytes: Uint8Array; fileName: string }> {
+    const reply = expectReply(await this.bridge.request((id) => ({ type: 'export', id, meta })), 'exported');
+    return { bytes: reply.bytes, fileName: reply.fileName };
+  }
+
+  /** Opens a bundle in the worker (ready for what-if); a bad bundle is a value. */
+  async importBundle(bytes: Uint8Array, current: { roles: RoleMap; summaries: readonly ColumnSummary[] } | null): Promise<Result<ImportedModel, BundleError>> {
+    return expectReply(await this.bridge.request((id) => ({ type: 'import', id, bytes, current }), { transfer: [bytes.buffer as ArrayBuffer] }), 'imported').result;
   }
 
   /** Rebuilds the model from the last checkpoint (after a reload); null when there is none. */

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { lttb } from '../../charts/lttb';
 import type { BackendName, BackendReport } from '../../ml/backends';
-import { evaluate, fitLinearBaseline, naivePredictions, predictLinear, toOriginalUnits, type ModelPredictions } from '../../ml/evaluate';
+import { evaluate, fitLinearBaseline, naivePredictions, predictLinear, toOriginalUnits, type EvaluationReport, type ModelPredictions } from '../../ml/evaluate';
 import { fromModelSpace, makeWindows } from '../../ml/features';
 import { permutationImportance } from '../../ml/importance';
-import { buildLstmModel } from '../../ml/lstm';
+import { ADAM_EPSILON, buildLstmModel } from '../../ml/lstm';
+import { bundleFileName, compareSchema, createManifest, datasetFromBundle, loadBundleModel, modelCard, readBundle, writeBundle } from '../../ml/bundle';
 import { regressionMetrics } from '../../ml/metrics';
 import { predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
 import type { Dataset, Windows } from '../../ml/types';
@@ -365,6 +366,97 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
           await env.use(ranking[0]!);
           buildModel(session);
           post({ type: 'restored', id: request.id, restored: { settings, epochs: saved.epochs, result: saved.result, epochsDone: saved.epochsDone, backend: ranking[0]! } });
+          return;
+        }
+        case 'export': {
+          const s = session;
+          if (!s?.model || !s.result) throw new Error('No trained model');
+          const manifest = createManifest({
+            name: request.meta.name,
+            createdAt: new Date().toISOString(),
+            roles: request.meta.roles,
+            summaries: request.meta.summaries,
+            dataset: s.dataset,
+            report: s.result.evaluation,
+            trainingSettings: s.settings,
+            trainingOutcome: { stoppedBy: s.stoppedBy, bestEpoch: s.bestEpoch, bestValidLoss: s.bestValidLoss, epochsRun: s.epochsDone },
+            backend: s.ranking[0] ?? 'cpu',
+          });
+          const bytes = await writeBundle({ model: s.model, manifest, modelCard: modelCard(manifest) });
+          post({ type: 'exported', id: request.id, bytes, fileName: bundleFileName(request.meta.name) }, [bytes.buffer as ArrayBuffer]);
+          return;
+        }
+        case 'import': {
+          const read = readBundle(request.bytes);
+          if (!read.ok) {
+            post({ type: 'imported', id: request.id, result: { ok: false, reason: read.reason } });
+            return;
+          }
+          const { manifest, artifacts } = read.data;
+          const available = await env.available();
+          let model: tf.LayersModel;
+          try {
+            model = await loadBundleModel(artifacts);
+          } catch (thrown) {
+            post({ type: 'imported', id: request.id, result: { ok: false, reason: { code: 'corrupt', params: { detail: thrown instanceof Error ? thrown.message : String(thrown) } } } });
+            return;
+          }
+          if (session) disposeModel(session);
+          const dataset = datasetFromBundle(manifest);
+          const settings = manifest.trainingSettings;
+          const ranking: BackendName[] = available.includes('cpu') ? [...available] : [...available, 'cpu'];
+          const empty = makeWindows({ ...dataset, series: [] }, { split: 'test', horizon: 1 });
+          const evaluation: EvaluationReport = {
+            targetColumn: manifest.spec.target.column,
+            targetKind: manifest.spec.target.kind,
+            testCount: manifest.evaluation.testCount,
+            scores: manifest.metrics,
+            coverage90: manifest.evaluation.coverage90,
+            conformalQuantile90: manifest.conformalQuantile90 ?? NaN,
+            roc: [],
+            perSeries: manifest.evaluation.perSeries,
+            segments: manifest.evaluation.segments,
+            residualHistogram: [],
+          };
+          const result: TrainResult = {
+            backend: (manifest.backend as BackendName) ?? 'cpu',
+            stoppedBy: manifest.trainingOutcome?.stoppedBy ?? 'epochs',
+            bestEpoch: manifest.trainingOutcome?.bestEpoch ?? 0,
+            epochsRun: manifest.trainingOutcome?.epochsRun ?? 0,
+            trainCount: 0,
+            validCount: 0,
+            evaluation,
+            importance: [],
+            seriesLabels: dataset.series.map((g) => g.label),
+            featureNames: manifest.featureNames,
+          };
+          // The optimizer state is not in the bundle: a fresh one serves further training.
+          const optimizer = tf.train.adam(settings.learningRate, 0.9, 0.999, ADAM_EPSILON);
+          session = {
+            dataset,
+            settings,
+            train: empty,
+            valid: empty,
+            test: empty,
+            ranking,
+            model,
+            optimizer,
+            epochsDone: result.epochsRun,
+            bestEpoch: result.bestEpoch,
+            bestValidLoss: manifest.trainingOutcome?.bestValidLoss ?? Infinity,
+            stoppedBy: result.stoppedBy,
+            snapshot: null,
+            stopRequested: false,
+            result,
+            epochs: [],
+          };
+          session.snapshot = await snapshot(model);
+          if (store) {
+            await store.save(CHECKPOINT_DATASET_KEY, dataset);
+            await checkpoint(session);
+          }
+          const differences = request.current ? compareSchema(manifest, request.current) : [];
+          post({ type: 'imported', id: request.id, result: { ok: true, data: { result, roles: manifest.roles, name: manifest.name, columns: manifest.columns, settings, differences } } });
           return;
         }
         case 'context': {

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from './fixtures';
+
+test('download the model, start over, import it: the same what-if answer without the data', async ({ data, page }) => {
+  test.setTimeout(420_000);
+  await data.trySample();
+  await data.expectRows(10_950);
+  await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
+  await page.getByRole('combobox', { name: 'Compute backend' }).selectOption('wasm');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const prediction = page.getByRole('region', { name: 'Prediction' });
+  await expect(prediction).toContainText('Predicted', { timeout: 300_000 });
+  const value = async () => Number(await prediction.locator('[data-value]').getAttribute('data-value'));
+  const before = await value();
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download model' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^conversion_rate-\d{4}-\d{2}-\d{2}\.promocast\.zip$/);
+  const path = await file.path();
+
+  await page.getByRole('button', { name: 'Start over' }).click();
+  await page.getByRole('button', { name: 'Clear everything' }).click();
+  await expect(page.getByRole('button', { name: 'Download model' })).toBeDisabled();
+  await expect(prediction).toHaveCount(0);
+
+  await page.getByLabel('Import model').setInputFiles(path);
+  await expect(page.getByText(/^Model “conversion_rate-.*” is loaded/)).toBeVisible({ timeout: 60_000 });
+  await expect(prediction).toContainText('Predicted', { timeout: 60_000 });
+  const after = await value();
+  expect(Math.abs(after - before) / Math.abs(before)).toBeLessThan(1e-5);
+  await expect(page.getByRole('table', { name: 'Test metrics' })).toBeVisible();
+});
+
+const bad: { name: string; bytes: Buffer; message: RegExp }[] = [
+  { name: 'notes.promocast.zip', bytes: Buffer.from('not a zip at all'), message: /not a Promocast model bundle/ },
+  { name: 'sample.promocast.zip', bytes: readFileSync(new URL('../public/samples/promotions.csv', import.meta.url)).subarray(0, 200), message: /not a Promocast model bundle/ },
+];
+
+for (const b of bad) {
+  test(`a bad bundle (${b.name}) is refused with a message and nothing is lost`, async ({ data, page }) => {
+    await data.trySample();
+    await data.expectRows(10_950);
+    await page.getByLabel('Import model').setInputFiles({ name: b.name, mimeType: 'application/zip', buffer: b.bytes });
+    await expect(page.getByRole('alert')).toContainText(b.message);
+    await data.expectRows(10_950);
+  });
+}
