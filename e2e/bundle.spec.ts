@@ -13,6 +13,22 @@ test('download the model, start over, import it: the same what-if answer without
   const value = async () => Number(await prediction.locator('[data-value]').getAttribute('data-value'));
   const before = await value();
 
+  // Exports: test predictions as CSV, and a chart as SVG and PNG.
+  const csvDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download test predictions (CSV)' }).click();
+  const csv = readFileSync(await (await csvDownload).path(), 'utf8');
+  const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+  expect(lines[0]).toBe('series,date,actual_conversion_rate,predicted,lower_90,upper_90');
+  expect(lines).toHaveLength(2190 + 1);
+  expect(lines[1]).toMatch(/^apparel \/ bargain_hunters,2024-\d\d-\d\d,0\.\d+,0\.\d+,0\.\d+,0\.\d+$/);
+  for (const format of ['SVG', 'PNG']) {
+    const chart = page.waitForEvent('download');
+    await page.getByRole('button', { name: `Download “Loss per epoch” as ${format}` }).click();
+    const saved = readFileSync(await (await chart).path());
+    if (format === 'SVG') expect(saved.toString('utf8')).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    else expect(saved.subarray(1, 4).toString('latin1')).toBe('PNG');
+  }
+
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download model' }).click();
   const file = await download;

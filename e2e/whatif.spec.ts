@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
 
 test('what-if and optimize on the trained sample', async ({ data, page }) => {
@@ -41,6 +42,15 @@ test('what-if and optimize on the trained sample', async ({ data, page }) => {
   const summary = await page.getByText(/^All segments:/).innerText();
   const [, spend, budget] = /ad spend ([\d,]+) of a ([\d,]+) budget/.exec(summary) ?? [];
   expect(Number(spend?.replace(/,/g, ''))).toBeLessThanOrEqual(Number(budget?.replace(/,/g, '')));
+  const planCsv = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download plan (CSV)' }).click();
+  const planLines = readFileSync(await (await planCsv).path(), 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+  expect(planLines).toHaveLength(4);
+  expect(planLines[0]).toMatch(/^group,promo_type,discount_pct,ad_spend_per_day,/);
+  const scenariosCsv = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download scenarios (CSV)' }).click();
+  const scenarioLines = readFileSync(await (await scenariosCsv).path(), 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+  expect(scenarioLines.map((l) => l.split(',')[0])).toEqual(['scenario', 'deep discount', 'gift']);
   await plan.getByRole('button', { name: 'Apply the plan for loyal_members to what-if' }).click();
   await expect(page.getByRole('combobox', { name: 'Context' })).toHaveValue(/^k:1:loyal_members$/);
 });

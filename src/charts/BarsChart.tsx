@@ -1,3 +1,4 @@
+import { ChartFrame } from './ChartFrame';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 export interface BarSeries {
@@ -11,8 +12,7 @@ export function BarsChart(props: { title: string; rows: readonly Record<string, 
   const { title, rows, categoryKey, bars, formatValue } = props;
   const height = Math.max(140, 28 * rows.length + 60);
   return (
-    <figure className="chart" aria-label={title}>
-      <figcaption>{title}</figcaption>
+    <ChartFrame title={title}>
       <ResponsiveContainer width="100%" height={height}>
         <BarChart data={rows as Record<string, string | number>[]} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" horizontal={false} />
@@ -25,6 +25,6 @@ export function BarsChart(props: { title: string; rows: readonly Record<string, 
           ))}
         </BarChart>
       </ResponsiveContainer>
-    </figure>
+    </ChartFrame>
   );
 }

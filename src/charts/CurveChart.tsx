@@ -1,3 +1,4 @@
+import { ChartFrame } from './ChartFrame';
 import { Area, Bar, CartesianGrid, ComposedChart, ErrorBar, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 
 export interface CurvePoint {
@@ -22,8 +23,7 @@ export function CurveChart(props: {
   const data = points.map((p) => ({ ...p, error: [p.mean - p.band[0], p.band[1] - p.mean] }));
   const last = points.at(-1);
   return (
-    <figure className="chart curve" aria-label={props.title}>
-      <figcaption>{props.title}</figcaption>
+    <ChartFrame title={props.title} className="curve">
       <ResponsiveContainer width="100%" height={170}>
         <ComposedChart data={data} margin={{ top: 6, right: 10, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
@@ -45,6 +45,6 @@ export function CurveChart(props: {
           {current !== null && <ReferenceLine x={current} stroke="#1d2330" strokeWidth={1.5} />}
         </ComposedChart>
       </ResponsiveContainer>
-    </figure>
+    </ChartFrame>
   );
 }

@@ -1,3 +1,4 @@
+import { ChartFrame } from './ChartFrame';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 export interface ForecastPoint {
@@ -21,8 +22,7 @@ export function ForecastChart(props: {
 }) {
   const { points, markers, formatTime, formatValue, labels } = props;
   return (
-    <figure className="chart" aria-label={labels.title}>
-      <figcaption>{labels.title}</figcaption>
+    <ChartFrame title={labels.title}>
       <ResponsiveContainer width="100%" height={props.height ?? 260}>
         <ComposedChart data={points as ForecastPoint[]} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
@@ -39,6 +39,6 @@ export function ForecastChart(props: {
           ))}
         </ComposedChart>
       </ResponsiveContainer>
-    </figure>
+    </ChartFrame>
   );
 }

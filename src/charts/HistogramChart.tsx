@@ -1,11 +1,11 @@
+import { ChartFrame } from './ChartFrame';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 /** Vertical histogram of binned values. */
 export function HistogramChart(props: { title: string; bins: readonly { from: number; to: number; count: number }[]; formatValue: (v: number) => string; countLabel: string }) {
   const rows = props.bins.map((b) => ({ mid: (b.from + b.to) / 2, count: b.count, range: `${props.formatValue(b.from)} – ${props.formatValue(b.to)}` }));
   return (
-    <figure className="chart" aria-label={props.title}>
-      <figcaption>{props.title}</figcaption>
+    <ChartFrame title={props.title}>
       <ResponsiveContainer width="100%" height={200}>
         <BarChart data={rows} margin={{ top: 4, right: 16, bottom: 4, left: 8 }} barCategoryGap={1}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" vertical={false} />
@@ -15,6 +15,6 @@ export function HistogramChart(props: { title: string; bins: readonly { from: nu
           <Bar dataKey="count" fill="#748ffc" isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
-    </figure>
+    </ChartFrame>
   );
 }

@@ -1,3 +1,4 @@
+import { ChartFrame } from './ChartFrame';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 export interface LossPoint {
@@ -11,8 +12,7 @@ export function LossChart({ points, labels }: { points: readonly LossPoint[]; la
   const values = points.flatMap((p) => [p.train, p.valid]).filter((v) => v > 0 && Number.isFinite(v));
   const log = values.length > 1 && Math.max(...values) / Math.min(...values) > 20;
   return (
-    <figure className="chart" aria-label={labels.title}>
-      <figcaption>{labels.title}</figcaption>
+    <ChartFrame title={labels.title}>
       <ResponsiveContainer width="100%" height={220}>
         <LineChart data={points as LossPoint[]} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
@@ -24,6 +24,6 @@ export function LossChart({ points, labels }: { points: readonly LossPoint[]; la
           <Line type="monotone" dataKey="valid" name={labels.valid} stroke="#d9480f" dot={false} isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>
-    </figure>
+    </ChartFrame>
   );
 }

@@ -1,11 +1,11 @@
+import { ChartFrame } from './ChartFrame';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 /** ROC curve with the chance diagonal. */
 export function RocChart(props: { title: string; points: readonly { fpr: number; tpr: number }[]; labels: { fpr: string; tpr: string } }) {
   const data = props.points.map((p) => ({ fpr: p.fpr, tpr: p.tpr, chance: p.fpr }));
   return (
-    <figure className="chart" aria-label={props.title}>
-      <figcaption>{props.title}</figcaption>
+    <ChartFrame title={props.title}>
       <ResponsiveContainer width="100%" height={260}>
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
@@ -16,6 +16,6 @@ export function RocChart(props: { title: string; points: readonly { fpr: number;
           <Line dataKey="tpr" stroke="#d9480f" dot={false} isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>
-    </figure>
+    </ChartFrame>
   );
 }

@@ -7,6 +7,8 @@ import { formatDay, formatNumber, formatPercent, type Locale } from '../lib/i18n
 import { useLocale, useT } from '../state/i18n';
 import { useAppStore } from '../state/store';
 import { MetricsTable } from './MetricsTable';
+import { downloadBlob } from '../charts/exportChart';
+import { mlClient } from '../workers/clients/mlClient';
 
 function valueFormatter(locale: Locale, kind: string): (v: number) => string {
   return kind === 'rate' || kind === 'binary' ? (v) => formatPercent(locale, v) : (v) => formatNumber(locale, v, Math.abs(v) < 10 ? 3 : 1);
@@ -52,6 +54,9 @@ export function EvaluateStep() {
       <h2 id="eval-heading">{t('eval.heading')}</h2>
       <p className="muted">{t('eval.intro')}</p>
       <MetricsTable />
+      <button type="button" className="button small" disabled={result.evaluation.testCount === 0 || result.trainCount === 0} onClick={() => void mlClient().predictionsCsv().then((csv) => downloadBlob(new Blob([csv], { type: 'text/csv' }), `${e.targetColumn}-test-predictions.csv`))}>
+        {t('export.predictions')}
+      </button>
       <p className="verdict">{verdict}</p>
       <p className="muted small">
         {t('eval.testRows', { count: e.testCount })} {!binary && Number.isFinite(e.coverage90) && t('eval.coverage', { coverage: formatPercent(locale, e.coverage90) })}{' '}

@@ -5,6 +5,8 @@ import { useLocale, useT } from '../state/i18n';
 import { planGroupColumn } from '../state/slices/optimizeSlice';
 import { useAppStore } from '../state/store';
 import { scenarioView } from '../state/whatIfView';
+import { toCsv, UTF8_BOM } from '../lib/csv';
+import { downloadBlob } from '../charts/exportChart';
 
 const OBJECTIVES: Objective[] = ['profit', 'revenue', 'orders'];
 
@@ -185,6 +187,32 @@ export function OptimizeStep() {
               ))}
             </tbody>
           </table>
+          <button
+            type="button"
+            className="button small"
+            onClick={() => {
+              const rows = result.rows.map((r) => [
+                r.label,
+                r.candidate.promoType,
+                r.candidate.discountPct,
+                r.candidate.adSpendPerDay,
+                r.candidate.promoStart + 1,
+                r.candidate.promoDuration,
+                r.outcome.objective,
+                r.outcome.lower,
+                r.outcome.upper,
+                r.noPromotion.objective,
+                r.uplift,
+                r.roi,
+                r.units,
+                r.stock,
+              ]);
+              const csv = UTF8_BOM + toCsv(['group', 'promo_type', 'discount_pct', 'ad_spend_per_day', 'start_day', 'duration_days', settings.objective, 'lower_90', 'upper_90', 'no_promotion', 'uplift', 'roi', 'units', 'stock'], rows);
+              downloadBlob(new Blob([csv], { type: 'text/csv' }), 'promocast-plan.csv');
+            }}
+          >
+            {t('export.plan')}
+          </button>
           {totals && (
             <p className="verdict">
               {t('opt.summary', {

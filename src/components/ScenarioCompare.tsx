@@ -3,6 +3,9 @@ import { formatDay, formatNumber, formatPercent } from '../lib/i18n';
 import { useLocale, useT } from '../state/i18n';
 import { useAppStore } from '../state/store';
 import { scenarioView } from '../state/whatIfView';
+import { ChartFrame } from '../charts/ChartFrame';
+import { downloadBlob } from '../charts/exportChart';
+import { toCsv, UTF8_BOM } from '../lib/csv';
 
 const COLORS = ['#d9480f', '#1971c2', '#2b8a3e', '#862e9c', '#e67700', '#495057'];
 
@@ -66,8 +69,19 @@ export function ScenarioCompare() {
           ))}
         </tbody>
       </table>
-      <figure className="chart" aria-label={t('scenario.chart')}>
-        <figcaption>{t('scenario.chart')}</figcaption>
+      <button
+        type="button"
+        className="button small"
+        onClick={() => {
+          const levers = context.spec.levers;
+          const rows = views.map(({ saved: s, view }) => [s.name, s.scenario.context.kind === 'series' ? context.seriesLabels[s.scenario.context.index] : s.scenario.context.kind === 'all' ? 'all' : s.scenario.context.value, new Date(s.scenario.startDay * 86_400_000).toISOString().slice(0, 10), s.scenario.horizon, s.scenario.promoStart + 1, s.scenario.promoDuration, ...levers.map((l) => s.scenario.levers[l] ?? null), view.kpis.target, view.kpis.targetLower, view.kpis.targetUpper, view.kpis.orders, view.kpis.revenue, view.kpis.profit, view.roi]);
+          const csv = UTF8_BOM + toCsv(['scenario', 'context', 'start', 'horizon', 'promo_start_day', 'promo_days', ...levers, context.spec.target.column, 'lower_90', 'upper_90', 'orders', 'revenue', 'profit', 'roi'], rows);
+          downloadBlob(new Blob([csv], { type: 'text/csv' }), 'promocast-scenarios.csv');
+        }}
+      >
+        {t('export.scenarios')}
+      </button>
+      <ChartFrame title={t('scenario.chart')}>
         <ResponsiveContainer width="100%" height={220}>
           <LineChart data={chart} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
@@ -80,7 +94,7 @@ export function ScenarioCompare() {
             ))}
           </LineChart>
         </ResponsiveContainer>
-      </figure>
+      </ChartFrame>
     </div>
   );
 }

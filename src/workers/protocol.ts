@@ -167,6 +167,7 @@ export type MlRequest =
   | { readonly type: 'context'; readonly id: number }
   | { readonly type: 'optimize'; readonly id: number; readonly request: OptimizeRequest }
   | { readonly type: 'restore'; readonly id: number }
+  | { readonly type: 'predictionsCsv'; readonly id: number }
   | { readonly type: 'export'; readonly id: number; readonly meta: { readonly name: string; readonly roles: RoleMap; readonly summaries: readonly { readonly name: string; readonly type: string }[] } }
   | { readonly type: 'import'; readonly id: number; readonly bytes: Uint8Array; readonly current: { readonly roles: RoleMap; readonly summaries: readonly ColumnSummary[] } | null }
   | { readonly type: 'resume'; readonly id: number }
@@ -201,6 +202,7 @@ export type MlResponse =
   | { readonly type: 'context'; readonly id: number; readonly context: WhatIfContext | null }
   | { readonly type: 'optimized'; readonly id: number; readonly result: Result<OptimizeResult, string> }
   | { readonly type: 'restored'; readonly id: number; readonly restored: RestoredTraining | null }
+  | { readonly type: 'csv'; readonly id: number; readonly csv: string }
   | { readonly type: 'exported'; readonly id: number; readonly bytes: Uint8Array; readonly fileName: string }
   | { readonly type: 'imported'; readonly id: number; readonly result: Result<ImportedModel, BundleError> }
   | { readonly type: 'done'; readonly id: number }

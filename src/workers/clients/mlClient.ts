@@ -55,6 +55,11 @@ export class MlClient {
     return expectReply(await this.bridge.request((id) => ({ type: 'optimize', id, request }), { onProgress: MlClient.events(onEvent) }), 'optimized').result;
   }
 
+  /** Test-period predictions as CSV: series, date, actual, predicted, 90 % interval. */
+  async predictionsCsv(): Promise<string> {
+    return expectReply(await this.bridge.request((id) => ({ type: 'predictionsCsv', id })), 'csv').csv;
+  }
+
   /** The trained model as a `.promocast.zip` bundle. */
   async exportBundle(meta: { name: string; roles: RoleMap; summaries: readonly { name: string; type: string }[] }): Promise<{ bytes: Uint8Array; fileName: string }> {
     const reply = expectReply(await this.bridge.request((id) => ({ type: 'export', id, meta })), 'exported');

@@ -5,6 +5,7 @@ import { evaluate, fitLinearBaseline, naivePredictions, predictLinear, toOrigina
 import { fromModelSpace, makeWindows } from '../../ml/features';
 import { permutationImportance } from '../../ml/importance';
 import { ADAM_EPSILON, buildLstmModel } from '../../ml/lstm';
+import { toCsv, UTF8_BOM } from '../../lib/csv';
 import { bundleFileName, compareSchema, createManifest, datasetFromBundle, loadBundleModel, modelCard, readBundle, writeBundle } from '../../ml/bundle';
 import { regressionMetrics } from '../../ml/metrics';
 import { predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
@@ -457,6 +458,29 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
           }
           const differences = request.current ? compareSchema(manifest, request.current) : [];
           post({ type: 'imported', id: request.id, result: { ok: true, data: { result, roles: manifest.roles, name: manifest.name, columns: manifest.columns, settings, differences } } });
+          return;
+        }
+        case 'predictionsCsv': {
+          const s = session;
+          if (!s?.model || s.test.count === 0) throw new Error('No test predictions');
+          const out = await predictWindows(s.model, s.test);
+          const q = s.result?.evaluation.conformalQuantile90 ?? NaN;
+          const spec = s.dataset.spec;
+          const iso = (day: number) => (spec.crossSection ? '' : new Date(day * 86_400_000).toISOString().slice(0, 10));
+          const rows = Array.from({ length: s.test.count }, (_, i) => {
+            const grid = s.dataset.series[s.test.series[i]!]!;
+            const m = out[i]!;
+            return [
+              grid.label,
+              iso(grid.times[s.test.step[i]!]!),
+              s.test.actual[i]!,
+              fromModelSpace(spec, m),
+              Number.isFinite(q) ? fromModelSpace(spec, m - q) : null,
+              Number.isFinite(q) ? fromModelSpace(spec, m + q) : null,
+            ];
+          });
+          const csv = UTF8_BOM + toCsv(['series', spec.timeColumn ?? 'date', `actual_${spec.target.column}`, 'predicted', 'lower_90', 'upper_90'], rows);
+          post({ type: 'csv', id: request.id, csv });
           return;
         }
         case 'context': {
