@@ -1,7 +1,8 @@
 /**
- * Promocast without the browser: `npm run cli -- train --csv PATH --target COL [--json] …`
- * (see USAGE in scripts/cli/args.ts). Runs the app's data and ml handlers in
- * this process on the tf.js wasm (or cpu) backend.
+ * Promocast without the browser (see USAGE in scripts/cli/args.ts):
+ * `npm run cli -- train --csv PATH --target COL [--out BUNDLE] [--json] …` and
+ * `npm run cli -- predict --model BUNDLE --scenario CSV [--json]`. Runs the
+ * app's data and ml handlers in this process on the tf.js wasm (or cpu) backend.
  *
  * stdout carries only the result (a JSON line with --json, else a table);
  * progress, warnings and errors go to stderr. Exit codes: 0 done, 1 the file
@@ -34,11 +35,16 @@ async function main(): Promise<number> {
   // logging goes to stderr so that stdout holds the result alone.
   console.log = console.error;
   console.info = console.error;
+  const io = {
+    out: (text: string) => process.stdout.write(text),
+    err: (text: string) => process.stderr.write(text),
+  };
+  if (parsed.command.kind === 'predict') {
+    const { runPredict } = await import('./cli/predict');
+    return runPredict(parsed.command, io);
+  }
   const { runTrain } = await import('./cli/train');
-  return runTrain(parsed.command, {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-  });
+  return runTrain(parsed.command, io);
 }
 
 main().then(exit, (thrown: unknown) => {

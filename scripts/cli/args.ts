@@ -29,19 +29,49 @@ export interface TrainCommand {
   readonly json: boolean;
   /** `wasm` (default) or `cpu`; `auto` measures both and takes the faster. */
   readonly backend: CliBackend;
+  /** Where to write the model bundle (`.promocast.zip`) after training; a folder gets `<csv name>.promocast.zip`. */
+  readonly out?: string;
 }
 
-export type CliCommand = TrainCommand | { readonly kind: 'help' };
+/** Backends `predict` runs on (nothing to measure for one forward pass). */
+export const PREDICT_BACKENDS = ['wasm', 'cpu'] as const;
+export type PredictBackend = (typeof PREDICT_BACKENDS)[number];
+
+/** `predict`: load a model bundle and forecast the scenarios of a CSV file. */
+export interface PredictCommand {
+  readonly kind: 'predict';
+  /** Path of the model bundle, as given. */
+  readonly model: string;
+  /** Path of the scenario CSV, as given. */
+  readonly scenario: string;
+  /** Print one JSON line on stdout instead of a table. */
+  readonly json: boolean;
+  readonly backend: PredictBackend;
+}
+
+export type CliCommand = TrainCommand | PredictCommand | { readonly kind: 'help' };
 
 export type ParsedArgs = { readonly ok: true; readonly command: CliCommand } | { readonly ok: false; readonly message: string };
 
+/** The columns of a scenario file, as `--help` and scenario errors describe them. */
+export const SCENARIO_HELP = `Scenario CSV (one scenario per row; a header row names the columns):
+  series            the series, as the model labels it (e.g. "electronics / bargain_hunters"),
+                    or instead one column per series key column, by name (e.g. category, segment);
+                    may be left out when the model has a single series
+  start             first day of the plan, YYYY-MM-DD (required)
+  horizon           plan length in steps of the data (days for daily data), 1 to 28 (required)
+  promo_start       first promotion step, 0 = the start day (default 0), or a YYYY-MM-DD date
+  promo_duration    promotion length in steps (default: to the end of the plan; 0 = no promotion)
+  <lever>           one column per lever, in the lever's units (discount_pct 20 = 20 %) or the
+                    category text; an empty cell or a missing column means "no promotion"`;
+
 /** What `--help` prints, and what follows every argument error. */
 export const USAGE = `Usage: npm run cli -- train --csv PATH --target COL [options]
+       npm run cli -- predict --model BUNDLE --scenario CSV [--json]
 
-Reads a CSV, trains the LSTM and compares it with the baselines on the test
-period (the last 20 % of dates), all in this process. Progress goes to stderr.
+train: reads a CSV, trains the LSTM and compares it with the baselines on the
+test period (the last 20 % of dates), all in this process. Progress goes to stderr.
 
-Options:
   --csv PATH        the CSV file to read (required)
   --target COL      the column to predict (required)
   --time COL        the time column (default: the suggested one)
@@ -50,23 +80,37 @@ Options:
   --epochs N        training epochs (default 30, early stopping after 5 without improvement)
   --seed N          seed of the split and the initial weights (default 42)
   --backend NAME    wasm (default), cpu, or auto (measure both, take the faster)
+  --out PATH        write the trained model bundle (.promocast.zip) to PATH
+                    (a folder: <csv name>.promocast.zip in it)
   --json            print one JSON line on stdout instead of a table
-  --help            show this message
 
-Exit codes: 0 done, 1 the file or the data cannot be used, 2 bad arguments.`;
+predict: loads a model bundle written by train --out (or the app) and forecasts
+each scenario of a CSV file in one batch: the mean of the daily predictions,
+the 90 % interval, and every day's value.
 
-type ValueFlag = 'csv' | 'target' | 'time' | 'series' | 'levers' | 'epochs' | 'seed' | 'backend';
-type SwitchFlag = 'json' | 'help';
+  --model BUNDLE    the .promocast.zip file (required)
+  --scenario CSV    the scenario file (required; columns below)
+  --backend NAME    wasm (default) or cpu
+  --json            print one JSON line on stdout instead of a table
 
-const VALUE_FLAGS: readonly ValueFlag[] = ['csv', 'target', 'time', 'series', 'levers', 'epochs', 'seed', 'backend'];
-const SWITCH_FLAGS: readonly SwitchFlag[] = ['json', 'help'];
+${SCENARIO_HELP}
+
+--help shows this message. Exit codes: 0 done, 1 a file or the data cannot be used, 2 bad arguments.`;
+
+const COMMANDS = ['train', 'predict'] as const;
+type CommandName = (typeof COMMANDS)[number];
+
+/** Flags each command takes: with a value, or alone. */
+const FLAGS = {
+  train: { values: ['csv', 'target', 'time', 'series', 'levers', 'epochs', 'seed', 'backend', 'out'], switches: ['json', 'help'] },
+  predict: { values: ['model', 'scenario', 'backend'], switches: ['json', 'help'] },
+} as const satisfies Record<CommandName, { values: readonly string[]; switches: readonly string[] }>;
+
+type ValueFlag<C extends CommandName> = (typeof FLAGS)[C]['values'][number];
 
 /** Seeds are used as unsigned 32-bit integers. */
 const MAX_SEED = 0xffffffff;
 const MAX_EPOCHS = 10_000;
-
-const isValueFlag = (name: string): name is ValueFlag => (VALUE_FLAGS as readonly string[]).includes(name);
-const isSwitchFlag = (name: string): name is SwitchFlag => (SWITCH_FLAGS as readonly string[]).includes(name);
 
 type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
@@ -94,50 +138,76 @@ function namedColumns(roles: Pick<TrainCommand, 'target' | 'time' | 'series' | '
   ];
 }
 
+type Scanned<C extends CommandName> =
+  | { readonly kind: 'flags'; readonly values: Partial<Record<ValueFlag<C>, string>>; readonly switches: ReadonlySet<string> }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'error'; readonly message: string };
+
+/**
+ * Reads the flags after the command: each known to the command, at most
+ * once, its value as the next argument or after `=`.
+ */
+function scanFlags<C extends CommandName>(command: C, rest: readonly string[]): Scanned<C> {
+  const { values: valueFlags, switches: switchFlags } = FLAGS[command];
+  const values: Partial<Record<string, string>> = {};
+  const switches = new Set<string>();
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === '-h') return { kind: 'help' };
+    if (!arg.startsWith('--')) return { kind: 'error', message: `Unexpected argument "${arg}" (every value follows its flag, e.g. ${command === 'train' ? '--csv PATH' : '--model BUNDLE'}).` };
+    const equals = arg.indexOf('=');
+    const name = equals === -1 ? arg.slice(2) : arg.slice(2, equals);
+    const inline = equals === -1 ? undefined : arg.slice(equals + 1);
+    if ((switchFlags as readonly string[]).includes(name)) {
+      if (inline !== undefined) return { kind: 'error', message: `--${name} takes no value.` };
+      if (name === 'help') return { kind: 'help' };
+      if (switches.has(name)) return { kind: 'error', message: `--${name} is given twice.` };
+      switches.add(name);
+      continue;
+    }
+    if (!(valueFlags as readonly string[]).includes(name)) {
+      const owner = COMMANDS.find((other) => other !== command && (FLAGS[other].values as readonly string[]).includes(name));
+      return { kind: 'error', message: owner === undefined ? `Unknown flag "--${name}".` : `--${name} is a flag of ${owner}, not of ${command}.` };
+    }
+    if (values[name] !== undefined) return { kind: 'error', message: `--${name} is given twice.` };
+    let value = inline;
+    if (value === undefined) {
+      const next = rest[i + 1];
+      if (next === undefined || next.startsWith('--')) return { kind: 'error', message: `--${name} needs a value.` };
+      value = next;
+      i++;
+    }
+    if (value.trim() === '') return { kind: 'error', message: `--${name} needs a value.` };
+    values[name] = value;
+  }
+  return { kind: 'flags', values: values as Partial<Record<ValueFlag<C>, string>>, switches };
+}
+
 /**
  * Parses the arguments after the script name (`process.argv.slice(2)`).
  * Flags take their value as the next argument or after `=` (`--epochs=5`);
  * each may appear once. Checks everything that can be checked without
- * reading the file: the command, known flags, required flags, numbers,
+ * reading a file: the command, known flags, required flags, numbers,
  * the backend name, and that no column gets two roles. Column names are
- * checked against the file by {@link checkColumns}.
+ * checked against the file by {@link checkColumns}; scenario files by
+ * scripts/cli/scenario.ts.
  */
 export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   const [command, ...rest] = argv;
   if (command === undefined) return { ok: false, message: 'No command given.' };
   if (command === '--help' || command === '-h' || command === 'help') return { ok: true, command: { kind: 'help' } };
-  if (command !== 'train') return { ok: false, message: `Unknown command "${command}" (the command is "train").` };
+  if (command === 'train') return parseTrain(rest);
+  if (command === 'predict') return parsePredict(rest);
+  return { ok: false, message: `Unknown command "${command}" (the commands are "train" and "predict").` };
+}
 
-  const values: Partial<Record<ValueFlag, string>> = {};
-  const switches = new Set<SwitchFlag>();
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    if (arg === '-h') return { ok: true, command: { kind: 'help' } };
-    if (!arg.startsWith('--')) return { ok: false, message: `Unexpected argument "${arg}" (every value follows its flag, e.g. --csv PATH).` };
-    const equals = arg.indexOf('=');
-    const name = equals === -1 ? arg.slice(2) : arg.slice(2, equals);
-    const inline = equals === -1 ? undefined : arg.slice(equals + 1);
-    if (isSwitchFlag(name)) {
-      if (inline !== undefined) return { ok: false, message: `--${name} takes no value.` };
-      if (name === 'help') return { ok: true, command: { kind: 'help' } };
-      if (switches.has(name)) return { ok: false, message: `--${name} is given twice.` };
-      switches.add(name);
-      continue;
-    }
-    if (!isValueFlag(name)) return { ok: false, message: `Unknown flag "--${name}".` };
-    if (values[name] !== undefined) return { ok: false, message: `--${name} is given twice.` };
-    let value = inline;
-    if (value === undefined) {
-      const next = rest[i + 1];
-      if (next === undefined || next.startsWith('--')) return { ok: false, message: `--${name} needs a value.` };
-      value = next;
-      i++;
-    }
-    if (value.trim() === '') return { ok: false, message: `--${name} needs a value.` };
-    values[name] = value;
-  }
+function parseTrain(rest: readonly string[]): ParsedArgs {
+  const scanned = scanFlags('train', rest);
+  if (scanned.kind === 'help') return { ok: true, command: { kind: 'help' } };
+  if (scanned.kind === 'error') return { ok: false, message: scanned.message };
+  const { values, switches } = scanned;
 
-  const { csv, target, time } = values;
+  const { csv, target, time, out } = values;
   if (csv === undefined) return { ok: false, message: 'Missing --csv PATH (the file to read).' };
   if (target === undefined) return { ok: false, message: 'Missing --target COL (the column to predict).' };
 
@@ -186,8 +256,24 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
       ...(seed === undefined ? {} : { seed }),
       json: switches.has('json'),
       backend: backend as CliBackend,
+      ...(out === undefined ? {} : { out }),
     },
   };
+}
+
+function parsePredict(rest: readonly string[]): ParsedArgs {
+  const scanned = scanFlags('predict', rest);
+  if (scanned.kind === 'help') return { ok: true, command: { kind: 'help' } };
+  if (scanned.kind === 'error') return { ok: false, message: scanned.message };
+  const { values, switches } = scanned;
+  const { model, scenario } = values;
+  if (model === undefined) return { ok: false, message: 'Missing --model BUNDLE (the .promocast.zip file to use).' };
+  if (scenario === undefined) return { ok: false, message: 'Missing --scenario CSV (the file of scenarios to forecast).' };
+  const backend = values.backend ?? 'wasm';
+  if (!(PREDICT_BACKENDS as readonly string[]).includes(backend)) {
+    return { ok: false, message: `--backend must be one of ${PREDICT_BACKENDS.join(', ')} for predict, got "${backend}".` };
+  }
+  return { ok: true, command: { kind: 'predict', model, scenario, json: switches.has('json'), backend: backend as PredictBackend } };
 }
 
 /**

@@ -31,6 +31,8 @@ export interface CliSummary {
   readonly models: Readonly<Record<ModelName, ModelSummary>>;
   /** Share of test actuals inside the 90 % conformal interval. */
   readonly coverage90: number;
+  /** Where `--out` wrote the model bundle (absent without --out). */
+  readonly bundle?: string;
 }
 
 /** Context for the table that the JSON line leaves out. */
@@ -82,9 +84,10 @@ function pct(v: number | undefined): string {
   return v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(1)}%`;
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** A plain-text table: the first `left` columns left-aligned, the others right-aligned. */
+function table(header: readonly string[], rows: readonly (readonly string[])[], left = 1): string {
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => (r[k] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, k) => (k === 0 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) => cells.map((c, k) => (k < left ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -117,5 +120,74 @@ export function formatReport(summary: CliSummary, context: RunContext): string {
     );
   }
   lines.push('', `90% interval coverage on the test period: ${pct(summary.coverage90)}`);
+  if (summary.bundle !== undefined) lines.push(`Model bundle: ${summary.bundle}`);
+  return `${lines.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------
+// predict
+
+/** One scenario's forecast in the `predict --json` line (target units; non-finite numbers become null). */
+export interface ScenarioSummary {
+  readonly series: string;
+  /** First day, YYYY-MM-DD. */
+  readonly start: string;
+  /** Plan length in steps. */
+  readonly horizon: number;
+  /** Mean of the daily predictions. */
+  readonly mean: number;
+  /** Means of the daily 90 % bounds (NaN without an interval, e.g. for yes/no targets). */
+  readonly lower: number;
+  readonly upper: number;
+  /** The prediction for every step of the plan. */
+  readonly daily: readonly number[];
+}
+
+/** A scenario summary from the what-if's per-step forecasts. */
+export function summarizeScenario(scenario: { readonly label: string; readonly start: string; readonly horizon: number }, forecast: { readonly mean: ArrayLike<number>; readonly lower: ArrayLike<number>; readonly upper: ArrayLike<number> }): ScenarioSummary {
+  const daily = Array.from(forecast.mean);
+  return {
+    series: scenario.label,
+    start: scenario.start,
+    horizon: scenario.horizon,
+    mean: mean(daily),
+    lower: mean(Array.from(forecast.lower)),
+    upper: mean(Array.from(forecast.upper)),
+    daily,
+  };
+}
+
+/** Context for the predictions table. */
+export interface PredictContext {
+  readonly modelName: string;
+  readonly target: string;
+  readonly targetKind: string;
+  /** Promotion window per scenario, as `step a–b` text, and the levers set. */
+  readonly plans: readonly { readonly promo: string; readonly levers: string }[];
+}
+
+/** The readable table printed by `predict` without `--json`. */
+export function formatPredictions(scenarios: readonly ScenarioSummary[], context: PredictContext): string {
+  const lines = [
+    `Model ${context.modelName}: ${context.target} (${context.targetKind}), mean of the daily predictions with the 90% interval`,
+    '',
+    table(
+      ['#', 'series', 'start', 'steps', 'promotion', 'levers', 'mean', '90% interval'],
+      scenarios.map((s, k) => [
+        String(k + 1),
+        s.series,
+        s.start,
+        String(s.horizon),
+        context.plans[k]?.promo ?? '',
+        context.plans[k]?.levers ?? '',
+        num(s.mean),
+        Number.isFinite(s.lower) && Number.isFinite(s.upper) ? `${num(s.lower)} to ${num(s.upper)}` : '—',
+      ]),
+      6,
+    ),
+    '',
+    'Daily predictions:',
+    ...scenarios.map((s, k) => `${k + 1}: ${s.daily.map(num).join(' ')}`),
+  ];
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@
  * evaluate, with the same src/data and src/ml code as the browser.
  */
 import { openAsBlob } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { applyRoleOverrides, type RoleOverride } from '../../src/data/roleOverrides';
@@ -18,16 +18,11 @@ import { createDataHandler } from '../../src/workers/handlers/dataHandler';
 import { createMlHandler, type BackendEnv } from '../../src/workers/handlers/mlHandler';
 import type { DataRequest, DataResponse, MlResponse, TrainEvent, WorkerError } from '../../src/workers/protocol';
 import { checkColumns, USAGE, type CliBackend, type TrainCommand } from './args';
+import { captureCheckpoints, resolveBundlePath, trainedBundle } from './bundleOut';
+import { EXIT, type CliOutput } from './io';
 import { formatReport, summarizeRun } from './report';
 
-/** Where the CLI writes: stdout for the result, stderr for progress and messages. */
-export interface CliOutput {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
-
-/** Exit codes: done, the file or data cannot be used, bad arguments. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export { EXIT, type CliOutput } from './io';
 
 /** Progress lines at most this often (batches, bytes read). */
 const PROGRESS_EVERY_MS = 2000;
@@ -115,6 +110,12 @@ export async function runTrain(command: TrainCommand, io: CliOutput): Promise<nu
     io.err(`${command.csv}: ${info ? 'not a file' : 'no such file'}.\n`);
     return EXIT.failed;
   }
+  // Checked before training, so that a wrong folder costs no training time.
+  const bundleTarget = command.out === undefined ? null : await resolveBundlePath(command.out, command.csv);
+  if (bundleTarget && !bundleTarget.ok) {
+    io.err(`${bundleTarget.message}\n`);
+    return EXIT.failed;
+  }
   const file = new File([await openAsBlob(command.csv)], fileName);
 
   // --- Data: the data worker's handler, answered through `post`.
@@ -194,6 +195,8 @@ export async function runTrain(command: TrainCommand, io: CliOutput): Promise<nu
   const epochSpeeds: number[] = [];
   const answers: MlResponse[] = [];
   const batchProgress = throttled(io.err);
+  // The handler checkpoints the best weights into this store; --out builds the bundle from them.
+  const store = captureCheckpoints();
   const handleMl = createMlHandler((reply) => {
     if (reply.type === 'event') {
       if (reply.event.kind === 'epoch') epochSpeeds.push(reply.event.result.samplesPerSec);
@@ -201,7 +204,7 @@ export async function runTrain(command: TrainCommand, io: CliOutput): Promise<nu
       return;
     }
     answers.push(reply);
-  }, nodeBackendEnv(command.backend));
+  }, nodeBackendEnv(command.backend), store);
   await handleMl({ type: 'train', id: nextId++, dataset, settings, backend: command.backend });
 
   const reply = answers.at(-1);
@@ -213,7 +216,28 @@ export async function runTrain(command: TrainCommand, io: CliOutput): Promise<nu
   }
   const result = reply.result.data;
   const seconds = (performance.now() - started) / 1000;
-  const run = summarizeRun(result, epochSpeeds);
+  let run = summarizeRun(result, epochSpeeds);
+  if (bundleTarget) {
+    const checkpoint = store.checkpoint();
+    if (!checkpoint?.snapshot) {
+      io.err(`${translate('en', 'error.unexpected')}\nThe ml handler saved no weights to write to ${bundleTarget.path}.\n`);
+      return EXIT.failed;
+    }
+    io.err(`[${elapsed()}] writing the model bundle…\n`);
+    const bytes = await trainedBundle({ name: bundleTarget.name, roles, summaries: summary.summaries, dataset: store.dataset() ?? dataset, result, checkpoint });
+    // Written beside the target and renamed, so a failed write leaves no half bundle.
+    const partial = `${bundleTarget.path}.partial`;
+    try {
+      await writeFile(partial, bytes);
+      await rename(partial, bundleTarget.path);
+    } catch (thrown) {
+      await unlink(partial).catch(() => undefined);
+      io.err(`--out: cannot write ${bundleTarget.path} (${thrown instanceof Error ? thrown.message : String(thrown)}).\n`);
+      return EXIT.failed;
+    }
+    io.err(`  ${bundleTarget.path}: ${(bytes.length / 1024).toFixed(0)} KiB\n`);
+    run = { ...run, bundle: bundleTarget.path };
+  }
   io.err(`[${elapsed()}] done\n`);
   io.out(command.json ? `${JSON.stringify(run)}\n` : formatReport(run, { fileName, target: command.target, result, seconds }));
   return EXIT.ok;
