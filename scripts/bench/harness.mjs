@@ -76,7 +76,8 @@ export async function startPreview(port) {
     if (exited !== null) throw new Error(`vite preview exited (${exited}):\n${output.trim()}`);
     try {
       const response = await fetch(url);
-      if (response.ok) return { url, stop };
+      // `exit`: null while it runs, else its exit code or signal; `output`: what it printed.
+      if (response.ok) return { url, stop, exit: () => exited, output: () => output.trim() };
     } catch {
       // not up yet
     }
@@ -147,4 +148,49 @@ export function mergeJson(path, key, value) {
   }
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify({ ...existing, [key]: value }, null, 2)}\n`);
+}
+
+/**
+ * A Vite dev server for the repo (its vite.config.ts: COOP/COEP headers, the
+ * WASM plugin) serving the bench pages under scripts/bench/, on `port`.
+ * Its dependency cache is kept apart from the app's (.cache/bench/vite), and
+ * tf.js is pre-bundled up front so that no re-optimisation reloads the page
+ * mid-run. Closed by {@link cleanup}.
+ */
+export async function startDevServer(port, entries) {
+  const { createServer } = await import('vite');
+  const server = await createServer({
+    configFile: join(ROOT, 'vite.config.ts'),
+    root: ROOT,
+    cacheDir: join(ROOT, '.cache/bench/vite'),
+    logLevel: 'warn',
+    clearScreen: false,
+    server: { port, strictPort: true, host: '127.0.0.1', open: false, hmr: false, watch: null },
+    optimizeDeps: {
+      entries,
+      include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'papaparse'],
+    },
+  });
+  onCleanup(() => server.close());
+  await server.listen();
+  return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };
+}
+
+/** The p-th percentile (0–100) of `values`, linear between the nearest ranks. */
+export function percentile(values, p) {
+  const sorted = values.filter((v) => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const at = ((sorted.length - 1) * p) / 100;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+
+/** The 1-, 5- and 15-minute load averages, as text. */
+export function loadAverage() {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'unknown';
+  }
 }

@@ -1,0 +1,220 @@
+// Part 3(b) of `npm run bench`: what-if latency end to end in the real app
+// (vite preview of the production build). Load the sample, train 1 epoch,
+// then press ArrowRight on the discount_pct slider N times and time, in the
+// page, each input event → the Prediction region's text changing.
+/* global window, document, MutationObserver, requestAnimationFrame, Worker */
+import { percentile, round } from './harness.mjs';
+
+const TRAIN_TIMEOUT_MS = 300_000;
+/** One press waits this long for the Prediction to change. */
+const PRESS_TIMEOUT_MS = 30_000;
+/** Presses stop after this much time on one backend (slow software GPUs). */
+const PRESSES_BUDGET_MS = 90_000;
+
+// ---------------------------------------------------------------------------
+// Page-side functions (run in the browser; no closures over Node values)
+// ---------------------------------------------------------------------------
+
+/**
+ * Init script: records the page's long tasks (main thread busy ≥ 50 ms), and
+ * when the app posts a what-if request to its ml worker and when the answer
+ * arrives (a listener added before the app's own), to split the latency.
+ */
+function pageInit() {
+  window.__longTasks = [];
+  const trace = { sent: [], answered: [] };
+  window.__whatIfTrace = trace;
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (message?.type === 'whatif') trace.sent.push(performance.now());
+    return post.call(this, message, ...rest);
+  };
+  const Base = Worker;
+  window.Worker = class extends Base {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (event.data?.type === 'whatif') trace.answered.push(performance.now());
+      });
+    }
+  };
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // no long-task timing: the figure stays null
+  }
+}
+
+/**
+ * Arms one measurement: t0 at the slider's input event (a capturing listener
+ * on window, so before React's), t1 when the region's text differs from
+ * before (MutationObserver), `frame` at the next animation frame after t1.
+ */
+function pageArm({ region, lever }) {
+  const state = { t0: null, t1: null, frame: null };
+  window.__whatIfBench = state;
+  let before = region.textContent;
+  const onInput = (event) => {
+    if (state.t0 === null && event.target?.getAttribute?.('aria-label') === lever) state.t0 = performance.now();
+  };
+  window.addEventListener('input', onInput, true);
+  state.done = new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      const text = region.textContent;
+      if (text === before) return;
+      if (state.t0 === null) {
+        // A late answer to an earlier press: not this one's.
+        before = text;
+        return;
+      }
+      state.t1 = performance.now();
+      observer.disconnect();
+      requestAnimationFrame(() => {
+        state.frame = performance.now();
+        resolve(true);
+      });
+    });
+    observer.observe(region, { subtree: true, childList: true, characterData: true });
+    state.stop = () => {
+      observer.disconnect();
+      resolve(false);
+    };
+  });
+  state.cleanup = () => window.removeEventListener('input', onInput, true);
+}
+
+/** Waits for the armed measurement (at most `timeoutMs`) and returns it, with the app's own latency line. */
+async function pageWait(timeoutMs) {
+  const state = window.__whatIfBench;
+  const timer = setTimeout(() => state.stop(), timeoutMs);
+  const changed = await state.done;
+  clearTimeout(timer);
+  state.cleanup();
+  // The app writes its own "Updated in … ms" one frame after the result.
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const latency = [...document.querySelectorAll('p')].map((p) => p.textContent ?? '').find((t) => t.startsWith('Updated in ')) ?? null;
+  // Main-thread long tasks overlapping input → DOM change (rendering, React, charts).
+  let busy = 0;
+  if (state.t0 !== null && state.t1 !== null) {
+    for (const task of window.__longTasks) busy += Math.max(0, Math.min(task.end, state.t1) - Math.max(task.start, state.t0));
+  }
+  // The request this input caused, and its answer.
+  const trace = window.__whatIfTrace;
+  const sent = state.t0 === null ? undefined : trace.sent.find((t) => t >= state.t0);
+  const answered = sent === undefined ? undefined : trace.answered.find((t) => t >= sent);
+  return { changed, t0: state.t0, t1: state.t1, frame: state.frame, latency, busy, sent: sent ?? null, answered: answered ?? null };
+}
+
+// ---------------------------------------------------------------------------
+
+async function oneBackend({ browser, url, choice, presses, log }) {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(pageInit);
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Try sample data' }).click();
+    await page.getByText(/^[\d,]+ rows$/).waitFor({ timeout: 60_000 });
+    const rowsText = await page.getByText(/^[\d,]+ rows$/).innerText();
+    if (choice !== 'auto') await page.getByRole('combobox', { name: 'Compute backend' }).selectOption(choice);
+    await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
+    const trainStarted = Date.now();
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    const region = page.getByRole('region', { name: 'Prediction' });
+    await region.getByText(/^Predicted /).waitFor({ timeout: TRAIN_TIMEOUT_MS });
+    await page.getByText(/^Updated in /).waitFor({ timeout: 60_000 });
+    const trainToPredictionS = (Date.now() - trainStarted) / 1000;
+    const backend = (await page.getByRole('status', { name: 'Backend' }).innerText()).trim();
+    const selfTest = await page
+      .getByRole('table', { name: 'Backend self-test' })
+      .innerText({ timeout: 5_000 })
+      .catch(() => null);
+    log(`app (${choice}): ${rowsText}, trained 1 epoch on ${backend}, Prediction shown ${trainToPredictionS.toFixed(1)} s after Train`);
+    await page.waitForTimeout(1_000); // let the first what-if settle (charts, latency line)
+
+    const slider = page.getByRole('slider', { name: 'discount_pct', exact: true });
+    const startValue = await slider.inputValue();
+    await slider.focus();
+    const handle = await region.elementHandle();
+    const samples = [];
+    let unchanged = 0;
+    let windows = null;
+    const started = Date.now();
+    for (let i = 0; i < presses; i++) {
+      const left = PRESSES_BUDGET_MS - (Date.now() - started);
+      if (left <= 0) {
+        log(`app (${choice}): stopped after ${i} presses (${PRESSES_BUDGET_MS / 1000} s budget)`);
+        break;
+      }
+      await page.evaluate(pageArm, { region: handle, lever: 'discount_pct' });
+      await page.keyboard.press('ArrowRight');
+      const r = await page.evaluate(pageWait, Math.min(PRESS_TIMEOUT_MS, left));
+      const m = r.latency ? /Updated in ([\d,.]+) ms \(([\d,]+) model windows/.exec(r.latency) : null;
+      if (m) windows = Number(m[2].replace(/,/g, ''));
+      if (!r.changed || r.t0 === null) {
+        unchanged++;
+        continue;
+      }
+      const split = r.sent !== null && r.answered !== null && r.answered <= r.t1;
+      samples.push({
+        domMs: r.t1 - r.t0,
+        frameMs: r.frame - r.t0,
+        appMs: m ? Number(m[1].replace(/,/g, '')) : null,
+        busyMs: r.busy,
+        toRequestMs: split ? r.sent - r.t0 : null,
+        workerMs: split ? r.answered - r.sent : null,
+        toDomMs: split ? r.t1 - r.answered : null,
+      });
+    }
+    const endValue = await slider.inputValue();
+    const dom = samples.map((s) => s.domMs);
+    const result = {
+      choice,
+      backend,
+      windows,
+      presses: samples.length + unchanged,
+      n: samples.length,
+      unchanged,
+      p50Ms: round(percentile(dom, 50), 1),
+      p95Ms: round(percentile(dom, 95), 1),
+      maxMs: round(Math.max(...dom), 1),
+      toNextFrameP50Ms: round(percentile(samples.map((s) => s.frameMs), 50), 1),
+      appReportedP50Ms: round(percentile(samples.map((s) => s.appMs).filter((v) => v !== null), 50), 1),
+      mainThreadLongTasksP50Ms: round(percentile(samples.map((s) => s.busyMs), 50), 1),
+      // input → request posted (render + the app's requestAnimationFrame) → answer back (worker) → text in the DOM (render).
+      split: {
+        inputToRequestP50Ms: round(percentile(samples.map((s) => s.toRequestMs).filter((v) => v !== null), 50), 1),
+        requestToAnswerP50Ms: round(percentile(samples.map((s) => s.workerMs).filter((v) => v !== null), 50), 1),
+        answerToTextP50Ms: round(percentile(samples.map((s) => s.toDomMs).filter((v) => v !== null), 50), 1),
+        n: samples.filter((s) => s.workerMs !== null).length,
+      },
+      slider: { lever: 'discount_pct', from: Number(startValue), to: Number(endValue) },
+      trainToPredictionS: round(trainToPredictionS, 1),
+      selfTest,
+    };
+    log(`app (${choice} → ${backend}): input → Prediction text p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms over ${result.n} presses (${unchanged} without a visible change); ${windows} windows per update`);
+    return result;
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Part 3(b) for each app backend choice ('auto', 'webgpu', 'webgl', 'wasm',
+ * 'cpu') against the preview at `url`; `browser` should have the GPU flags
+ * (ML_BROWSER_ARGS) so that the choices exist.
+ */
+export async function benchWhatIfApp({ browser, url, choices, presses, log }) {
+  const runs = {};
+  for (const choice of choices) {
+    try {
+      runs[choice] = await oneBackend({ browser, url, choice, presses, log });
+    } catch (error) {
+      log(`app (${choice}): ${error.message.split('\n')[0]}`);
+      runs[choice] = { choice, error: error.message.split('\n')[0] };
+    }
+  }
+  return runs;
+}
