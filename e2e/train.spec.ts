@@ -29,9 +29,9 @@ test('Stop ends training after the current batch and Resume continues', async ({
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByText(/Epoch 1 of 3 · batch \d+/)).toBeVisible({ timeout: 120_000 });
   await page.getByRole('button', { name: 'Stop' }).click();
-  await expect(page.getByText(/^Stopped after epoch/)).toBeVisible({ timeout: 60_000 });
-  // The best weights so far are evaluated at once.
-  await expect(page.getByRole('table', { name: 'Test metrics' })).toBeVisible({ timeout: 60_000 });
+  // The weights so far are evaluated at once (baselines and importance included: slow on a busy machine).
+  await expect(page.getByText(/^Stopped after epoch/)).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByRole('table', { name: 'Test metrics' })).toBeVisible();
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect(page.getByText(/^Done: 3 epochs/)).toBeVisible({ timeout: 240_000 });
   await expect(page.getByRole('figure', { name: 'Loss per epoch' })).toBeVisible();

@@ -3,7 +3,8 @@
 // Chromium). Prints, last, `tests: N passed, M failed` over unit + e2e; a
 // failed type-check or lint counts as one failure each.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { chromiumPath } from './chromium.mjs';
 
 const only = process.argv[2]; // 'unit' | 'e2e' | undefined (all)
@@ -25,7 +26,8 @@ if (!only) {
 }
 
 if (!only || only === 'unit') {
-  const out = '.cache/vitest.json';
+  const out = resolve('.cache/vitest.json');
+  rmSync(out, { force: true });
   run('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
   if (existsSync(out)) {
     const report = JSON.parse(readFileSync(out, 'utf8'));
@@ -47,7 +49,9 @@ if (!only || only === 'e2e') {
   } else if (!run('build', 'npx', ['vite', 'build', '--logLevel', 'warn'])) {
     failed++;
   } else {
-    const out = '.cache/playwright.json';
+    // Absolute: Playwright resolves a relative report path against the config's folder.
+    const out = resolve('.cache/playwright.json');
+    rmSync(out, { force: true });
     run('e2e', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'], {
       PLAYWRIGHT_JSON_OUTPUT_NAME: out,
       PROMOCAST_CHROMIUM: browser,
