@@ -116,7 +116,6 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   // Coalesce input: at most one request in flight; the latest scenario wins.
   let inFlight = false;
   let dirty = false;
-  let frame = 0;
   let inputAt = 0;
 
   const run = async (): Promise<void> => {
@@ -139,13 +138,12 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     }
   };
 
+  // The first input posts at once (before React re-renders the curves); inputs
+  // that arrive while a request is in flight collapse into one, sent when it returns.
   const schedule = (): void => {
     dirty = true;
-    if (inFlight || frame) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      if (!inFlight && dirty) void run();
-    });
+    if (inFlight) return;
+    void run();
   };
 
   const change = (next: Scenario): void => {
