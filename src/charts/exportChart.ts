@@ -1,3 +1,5 @@
+import { toCsv, UTF8_BOM } from '../lib/csv';
+
 /** Saves a Blob as a file through a temporary link. */
 export function downloadBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
@@ -46,4 +48,9 @@ export async function svgToPng(markup: string, scale = 2): Promise<Blob | null> 
   } finally {
     URL.revokeObjectURL(url);
   }
+}
+
+/** Saves a table as a spreadsheet-safe CSV file (UTF-8 with BOM so Excel reads Chinese text). */
+export function downloadCsv(fileName: string, columns: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): void {
+  downloadBlob(new Blob([UTF8_BOM + toCsv(columns, rows)], { type: 'text/csv' }), fileName);
 }

@@ -1,4 +1,5 @@
 import { useT } from '../state/i18n';
+import { BugDetails } from './BugDetails';
 import { useAppStore } from '../state/store';
 
 /** A failed load: what went wrong, in the analyst's words, and that earlier data is kept. */
@@ -7,14 +8,7 @@ export function DataErrorAlert() {
   const error = useAppStore((s) => s.dataError);
   const hasData = useAppStore((s) => s.dataset !== null);
   if (!error) return null;
-  if (error.kind === 'bug') {
-    return (
-      <div role="alert" className="alert error">
-        <p>{t('error.unexpected')}</p>
-        <pre>{`${error.details.name}: ${error.details.message}\n${error.details.stack ?? ''}`}</pre>
-      </div>
-    );
-  }
+  if (error.kind === 'bug') return <BugDetails details={error.details} />;
   const { code, fileName, params } = error.error;
   return (
     <div role="alert" className={`alert ${code === 'cancelled' ? 'info' : 'error'}`}>

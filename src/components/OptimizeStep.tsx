@@ -5,8 +5,7 @@ import { useLocale, useT } from '../state/i18n';
 import { planGroupColumn } from '../state/slices/optimizeSlice';
 import { useAppStore } from '../state/store';
 import { scenarioView } from '../state/whatIfView';
-import { toCsv, UTF8_BOM } from '../lib/csv';
-import { downloadBlob } from '../charts/exportChart';
+import { downloadCsv } from '../charts/exportChart';
 
 const OBJECTIVES: Objective[] = ['profit', 'revenue', 'orders'];
 
@@ -207,8 +206,7 @@ export function OptimizeStep() {
                 r.units,
                 r.stock,
               ]);
-              const csv = UTF8_BOM + toCsv(['group', 'promo_type', 'discount_pct', 'ad_spend_per_day', 'start_day', 'duration_days', settings.objective, 'lower_90', 'upper_90', 'no_promotion', 'uplift', 'roi', 'units', 'stock'], rows);
-              downloadBlob(new Blob([csv], { type: 'text/csv' }), 'promocast-plan.csv');
+              downloadCsv('promocast-plan.csv', ['group', 'promo_type', 'discount_pct', 'ad_spend_per_day', 'start_day', 'duration_days', settings.objective, 'lower_90', 'upper_90', 'no_promotion', 'uplift', 'roi', 'units', 'stock'], rows);
             }}
           >
             {t('export.plan')}

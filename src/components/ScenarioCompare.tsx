@@ -4,8 +4,7 @@ import { useLocale, useT } from '../state/i18n';
 import { useAppStore } from '../state/store';
 import { scenarioView } from '../state/whatIfView';
 import { ChartFrame } from '../charts/ChartFrame';
-import { downloadBlob } from '../charts/exportChart';
-import { toCsv, UTF8_BOM } from '../lib/csv';
+import { downloadCsv } from '../charts/exportChart';
 
 const COLORS = ['#d9480f', '#1971c2', '#2b8a3e', '#862e9c', '#e67700', '#495057'];
 
@@ -75,8 +74,7 @@ export function ScenarioCompare() {
         onClick={() => {
           const levers = context.spec.levers;
           const rows = views.map(({ saved: s, view }) => [s.name, s.scenario.context.kind === 'series' ? context.seriesLabels[s.scenario.context.index] : s.scenario.context.kind === 'all' ? 'all' : s.scenario.context.value, new Date(s.scenario.startDay * 86_400_000).toISOString().slice(0, 10), s.scenario.horizon, s.scenario.promoStart + 1, s.scenario.promoDuration, ...levers.map((l) => s.scenario.levers[l] ?? null), view.kpis.target, view.kpis.targetLower, view.kpis.targetUpper, view.kpis.orders, view.kpis.revenue, view.kpis.profit, view.roi]);
-          const csv = UTF8_BOM + toCsv(['scenario', 'context', 'start', 'horizon', 'promo_start_day', 'promo_days', ...levers, context.spec.target.column, 'lower_90', 'upper_90', 'orders', 'revenue', 'profit', 'roi'], rows);
-          downloadBlob(new Blob([csv], { type: 'text/csv' }), 'promocast-scenarios.csv');
+          downloadCsv('promocast-scenarios.csv', ['scenario', 'context', 'start', 'horizon', 'promo_start_day', 'promo_days', ...levers, context.spec.target.column, 'lower_90', 'upper_90', 'orders', 'revenue', 'profit', 'roi'], rows);
         }}
       >
         {t('export.scenarios')}

@@ -1,4 +1,5 @@
 import { useT } from '../state/i18n';
+import { BugDetails } from './BugDetails';
 import { useAppStore } from '../state/store';
 
 /** Why training could not run or stopped, in the analyst's words. */
@@ -6,14 +7,7 @@ export function TrainErrorAlert() {
   const t = useT();
   const error = useAppStore((s) => s.trainError);
   if (!error) return null;
-  if (error.kind === 'bug') {
-    return (
-      <div role="alert" className="alert error">
-        <p>{t('error.unexpected')}</p>
-        <pre>{`${error.details.name}: ${error.details.message}\n${error.details.stack ?? ''}`}</pre>
-      </div>
-    );
-  }
+  if (error.kind === 'bug') return <BugDetails details={error.details} />;
   const { code, params } = error.error;
   return (
     <div role="alert" className="alert error">

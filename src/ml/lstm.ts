@@ -3,6 +3,7 @@
  * lr 1e-3, MSE) as a tf.js Layers model with deterministic initial weights.
  */
 import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from './settings';
 
 /** What the model predicts: a standardised number, or a yes/no probability. */
 export type ModelOutput = 'regression' | 'binary';
@@ -28,31 +29,10 @@ export interface LstmModelSettings {
 }
 
 /** Training settings the analyst starts from (the seed article's model plus early stopping). */
-export interface ModelDefaults {
-  readonly windowLength: number;
-  readonly units: number;
-  readonly layers: number;
-  readonly dropout: number;
-  readonly learningRate: number;
-  readonly batchSize: number;
-  readonly epochs: number;
-  /** Epochs without validation improvement before early stopping. */
-  readonly patience: number;
-  readonly seed: number;
-}
+export type ModelDefaults = TrainSettings;
 
 /** Defaults: window 14 steps, 1 × 64 LSTM units, no dropout, Adam 1e-3, batch 64, 30 epochs, patience 5, seed 42. */
-export const DEFAULT_MODEL_SETTINGS: ModelDefaults = Object.freeze({
-  windowLength: 14,
-  units: 64,
-  layers: 1,
-  dropout: 0,
-  learningRate: 1e-3,
-  batchSize: 64,
-  epochs: 30,
-  patience: 5,
-  seed: 42,
-});
+export const DEFAULT_MODEL_SETTINGS: ModelDefaults = DEFAULT_TRAIN_SETTINGS;
 
 /** Adam's epsilon on every backend (tf.js would take 1e-4 on WebGL and 1e-7 elsewhere). */
 export const ADAM_EPSILON = 1e-7;

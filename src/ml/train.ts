@@ -1,19 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import type { TrainSettings } from './settings';
 import type { Windows } from './types';
 
-/** Training settings the analyst can change (defaults: the seed's model). */
-export interface TrainSettings {
-  readonly windowLength: number;
-  readonly units: number;
-  readonly layers: number;
-  readonly dropout: number;
-  readonly learningRate: number;
-  readonly batchSize: number;
-  readonly epochs: number;
-  /** Epochs without a better validation loss before stopping (0: never stop early). */
-  readonly patience: number;
-  readonly seed: number;
-}
+export type { TrainSettings } from './settings';
 
 export interface BatchProgress {
   readonly epoch: number;

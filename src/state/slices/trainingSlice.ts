@@ -2,23 +2,13 @@ import type { StateCreator } from 'zustand';
 import type { BackendName, BackendReport } from '../../ml/backends';
 import type { DatasetError } from '../../ml/features';
 import type { BatchProgress, EpochResult, TrainSettings } from '../../ml/train';
+import { DEFAULT_TRAIN_SETTINGS } from '../../ml/settings';
 import { dataClient, WorkerFailure } from '../../workers/clients/dataClient';
 import { mlClient } from '../../workers/clients/mlClient';
 import type { BackendChoice, SeriesForecast, TrainEvent, TrainFailure, TrainResult, WorkerError } from '../../workers/protocol';
 import type { AppState } from '../store';
 
-/** The seed's model: one LSTM layer of 64, Adam 1e-3, window 14, early stopping. */
-export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
-  windowLength: 14,
-  units: 64,
-  layers: 1,
-  dropout: 0,
-  learningRate: 1e-3,
-  batchSize: 64,
-  epochs: 30,
-  patience: 5,
-  seed: 42,
-};
+export { DEFAULT_TRAIN_SETTINGS };
 
 export type TrainStatus = 'idle' | 'preparing' | 'training' | 'evaluating' | 'done' | 'stopped' | 'failed';
 
