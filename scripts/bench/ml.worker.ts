@@ -15,11 +15,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { blobSource } from '../../src/workers/handlers/dataHandler';
-import { whatIf } from '../../src/workers/handlers/mlHandler';
+import { whatIf, whatIfContext } from '../../src/workers/handlers/mlHandler';
 import { ingestFile } from '../../src/data/ingest';
 import { buildPanel } from '../../src/data/panel';
 import { suggestRoles } from '../../src/data/roles';
-import { defaultWasmThreads, registerBackends, wasmThreadCount, type BackendName } from '../../src/ml/backends';
+import { defaultWasmThreads, registerBackends, seededValues, wasmThreadCount, type BackendName } from '../../src/ml/backends';
 import { buildDataset } from '../../src/ml/features';
 import { buildLstmModel, DEFAULT_MODEL_SETTINGS } from '../../src/ml/lstm';
 import { predictWindows, trainLoop, type TrainSettings } from '../../src/ml/train';
@@ -56,25 +56,10 @@ export type BenchRequest =
 
 const post = (message: unknown): void => (globalThis as unknown as { postMessage(m: unknown): void }).postMessage(message);
 
-/** Deterministic values in [-1, 1) (xorshift32). */
-function seeded(count: number, seed: number): Float32Array {
-  const values = new Float32Array(count);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < count; i++) {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    values[i] = state / 2147483648 - 1;
-  }
-  return values;
-}
-
 /** Synthetic training windows of the given shapes: random inputs, a target that depends on them. */
 function syntheticWindows(count: number, shapes: TrainShapes, seed: number): Windows {
   const { windowLength: L, featureCount: F } = shapes;
-  const x = seeded(count * L * F, seed);
+  const x = seededValues(count * L * F, seed);
   const y = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     let sum = 0;
@@ -141,11 +126,11 @@ async function epoch(model: tf.LayersModel, optimizer: tf.Optimizer, windows: Wi
 async function matMulProbe(shapes: TrainShapes) {
   const { batchSize: B, units: U } = shapes;
   const G = 4 * U;
-  const h = tf.tensor2d(seeded(B * U, 31), [B, U]);
-  const hT = tf.tensor2d(seeded(U * B, 32), [U, B]);
-  const w = tf.tensor2d(seeded(U * G, 33), [U, G]);
-  const wT = tf.tensor2d(seeded(G * U, 34), [G, U]);
-  const dz = tf.tensor2d(seeded(B * G, 35), [B, G]);
+  const h = tf.tensor2d(seededValues(B * U, 31), [B, U]);
+  const hT = tf.tensor2d(seededValues(U * B, 32), [U, B]);
+  const w = tf.tensor2d(seededValues(U * G, 33), [U, G]);
+  const wT = tf.tensor2d(seededValues(G * U, 34), [G, U]);
+  const dz = tf.tensor2d(seededValues(B * G, 35), [B, G]);
   const flop = 2 * B * U * G;
   const routes: [string, () => tf.Tensor][] = [
     ['fused [B×U]·[U×4U]', () => tf.fused.matMul({ a: h, b: w })],
@@ -182,8 +167,8 @@ async function matMulProbe(shapes: TrainShapes) {
 /** tf.profile of one optimizer.minimize step, the same closure as trainLoop's. */
 async function profileStep(model: tf.LayersModel, optimizer: tf.Optimizer, shapes: TrainShapes) {
   const { windowLength: L, featureCount: F, batchSize: n } = shapes;
-  const xs = seeded(n * L * F, 7);
-  const ys = seeded(n, 8);
+  const xs = seededValues(n * L * F, 7);
+  const ys = seededValues(n, 8);
   const step = () =>
     tf.tidy(() => {
       const x = tf.tensor3d(xs, [n, L, F]);
@@ -335,21 +320,7 @@ async function loadSample(url: string) {
   const built = buildDataset(panel, summaries, { windowLength: DEFAULT_MODEL_SETTINGS.windowLength, seed: DEFAULT_MODEL_SETTINGS.seed });
   if (!built.ok) throw new Error(`buildDataset failed: ${built.reason.code}`);
   const d = built.data;
-  const context: WhatIfContext = {
-    spec: d.spec,
-    leverRanges: d.leverRanges,
-    seriesLeverRanges: d.seriesLeverRanges,
-    noPromotion: d.noPromotion,
-    seriesLabels: d.series.map((g) => g.label),
-    seriesKeys: d.series.map((g) => g.keys),
-    lastDay: d.series.map((g) => g.times[g.times.length - 1] ?? NaN),
-    firstDay: d.series.map((g) => g.times[0] ?? NaN),
-    conformalQuantile90: 0.1,
-    targetMeaning: d.targetMeaning,
-    kpi: d.kpi,
-    typicalLevers: d.typicalLevers,
-    leverSupport: d.leverSupport,
-  };
+  const context: WhatIfContext = whatIfContext(d, 0.1);
   sample = { dataset: d, context, rows: table.rowCount, ingestMs, datasetMs: performance.now() - started - ingestMs };
   const numeric = d.spec.levers.filter((l) => d.leverRanges[l]?.kind === 'numeric');
   return {

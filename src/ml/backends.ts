@@ -288,7 +288,7 @@ function maxAbsDifference(a: Float32Array, b: Float32Array): number {
 }
 
 /** Deterministic values in [-1, 1) (xorshift32), the same on every backend. */
-function seededValues(count: number, seed: number): Float32Array {
+export function seededValues(count: number, seed: number): Float32Array {
   const values = new Float32Array(count);
   let state = seed >>> 0 || 1;
   for (let i = 0; i < count; i++) {

@@ -484,7 +484,7 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
           return;
         }
         case 'context': {
-          post({ type: 'context', id: request.id, context: session?.model ? whatIfContext(session) : null });
+          post({ type: 'context', id: request.id, context: session?.model ? whatIfContext(session.dataset, session.result?.evaluation.conformalQuantile90 ?? NaN) : null });
           return;
         }
         case 'whatif': {
@@ -499,7 +499,7 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
           if (!s?.model) throw new Error('No trained model');
           const model = s.model;
           const q90 = s.result?.evaluation.conformalQuantile90 ?? NaN;
-          const context = whatIfContext(s);
+          const context = whatIfContext(s.dataset, q90);
           const levers = identifyLevers(s.dataset.spec, s.dataset.leverRanges);
           const checked = checkConstraints(request.request.constraints);
           if (!checked.ok) {
@@ -541,8 +541,8 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
   };
 }
 
-function whatIfContext(s: Session): WhatIfContext {
-  const d = s.dataset;
+/** What the what-if controls need from a data set; `conformalQuantile90` is the model's interval half-width (model space). */
+export function whatIfContext(d: Dataset, conformalQuantile90: number): WhatIfContext {
   return {
     spec: d.spec,
     leverRanges: d.leverRanges,
@@ -552,7 +552,7 @@ function whatIfContext(s: Session): WhatIfContext {
     seriesKeys: d.series.map((g) => g.keys),
     lastDay: d.series.map((g) => g.times[g.times.length - 1] ?? NaN),
     firstDay: d.series.map((g) => g.times[0] ?? NaN),
-    conformalQuantile90: s.result?.evaluation.conformalQuantile90 ?? NaN,
+    conformalQuantile90,
     targetMeaning: d.targetMeaning,
     kpi: d.kpi,
     typicalLevers: d.typicalLevers,
