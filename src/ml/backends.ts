@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { buildLstmModel } from './lstm';
+import { predictValues, trainStep } from './train';
 
 /** The tf.js backends Promocast can train on. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -227,50 +228,45 @@ async function numericalCheck(shapes: Shapes): Promise<Float32Array> {
   // Plain SGD: Adam's first step is ±lr whatever the gradient's size, which
   // would magnify rounding differences in near-zero gradients.
   const sgd = tf.train.sgd(0.1);
-  const x = tf.tensor3d(seededValues(CHECK_BATCH * shapes.windowLength * shapes.featureCount, CHECK_SEED), [CHECK_BATCH, shapes.windowLength, shapes.featureCount]);
-  const y = tf.tensor2d(seededValues(CHECK_BATCH, CHECK_SEED + 1), [CHECK_BATCH, 1]);
+  const x = seededValues(CHECK_BATCH * shapes.windowLength * shapes.featureCount, CHECK_SEED);
+  const y = seededValues(CHECK_BATCH, CHECK_SEED + 1);
   try {
     const out = new Float32Array(2 * CHECK_BATCH);
-    out.set(await predictValues(model, x), 0);
-    model.compile({ optimizer: sgd, loss: 'meanSquaredError' });
-    await model.trainOnBatch(x, y);
-    out.set(await predictValues(model, x), CHECK_BATCH);
+    out.set(await predictValues(model, x, CHECK_BATCH, shapes.windowLength, shapes.featureCount), 0);
+    // The step and the forward pass training and what-if use (the fast LSTM pass).
+    trainStep(model, sgd, 'mse', x, y, CHECK_BATCH, shapes.windowLength, shapes.featureCount).dispose();
+    out.set(await predictValues(model, x, CHECK_BATCH, shapes.windowLength, shapes.featureCount), CHECK_BATCH);
     return out;
   } finally {
-    tf.dispose([x, y]);
     model.dispose();
     optimizer.dispose();
     sgd.dispose();
   }
 }
 
-async function predictValues(model: tf.LayersModel, x: tf.Tensor): Promise<Float32Array> {
-  const prediction = model.predict(x) as tf.Tensor;
-  try {
-    return Float32Array.from(await prediction.data());
-  } finally {
-    prediction.dispose();
-  }
-}
-
-/** Median ms of {@link TIMED_STEPS} `trainOnBatch` calls after one warm-up. */
+/** Median ms of {@link TIMED_STEPS} training steps (the app's, {@link trainStep}) after one warm-up. */
 async function timeTrainingStep(shapes: Shapes & { readonly batchSize: number; readonly layers: number }): Promise<number> {
   const { windowLength, featureCount, units, batchSize, layers } = shapes;
   const { model, optimizer } = buildLstmModel({ windowLength, featureCount, units, layers, dropout: 0, learningRate: 1e-3, seed: CHECK_SEED, output: 'regression' });
-  const x = tf.tensor3d(seededValues(batchSize * windowLength * featureCount, CHECK_SEED + 2), [batchSize, windowLength, featureCount]);
-  const y = tf.tensor2d(seededValues(batchSize, CHECK_SEED + 3), [batchSize, 1]);
+  const x = seededValues(batchSize * windowLength * featureCount, CHECK_SEED + 2);
+  const y = seededValues(batchSize, CHECK_SEED + 3);
+  // The loss read back, as the training loop does: the step is only done when its numbers are.
+  const step = async (): Promise<void> => {
+    const cost = trainStep(model, optimizer, 'mse', x, y, batchSize, windowLength, featureCount);
+    await cost.data();
+    cost.dispose();
+  };
   try {
-    await model.trainOnBatch(x, y);
+    await step();
     const times: number[] = [];
     for (let i = 0; i < TIMED_STEPS; i++) {
       const start = performance.now();
-      await model.trainOnBatch(x, y);
+      await step();
       times.push(performance.now() - start);
     }
     times.sort((a, b) => a - b);
     return times[Math.floor(times.length / 2)] as number;
   } finally {
-    tf.dispose([x, y]);
     model.dispose();
     optimizer.dispose();
   }

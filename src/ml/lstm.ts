@@ -79,6 +79,8 @@ export function buildLstmModel(settings: LstmModelSettings): LstmModel {
     const lstm = tf.layers.lstm({
       units,
       returnSequences: i < layers - 1,
+      // The seed's (and PyTorch's) logistic gates, not tf.js's default hard sigmoid.
+      recurrentActivation: 'sigmoid',
       ...(i === 0 ? { inputShape: [windowLength, featureCount] } : {}),
       kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 101 * (i + 1) }),
       // Both overwritten below: tf.js's orthogonal initializer takes 17–30 s

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fastGradients, fastLstmOf, fastPredict, stepInputs, type FastLstm } from './fastLstm';
 import type { TrainSettings } from './settings';
 import type { Windows } from './types';
 
@@ -70,6 +71,42 @@ export function shuffledOrder(n: number, seed: number): Int32Array {
   return order;
 }
 
+const fastViews = new WeakMap<tf.LayersModel, FastLstm | null>();
+
+/** The hand-written LSTM pass for `model` (src/ml/fastLstm.ts), or null when its shape needs the Layers API. */
+export function fastView(model: tf.LayersModel): FastLstm | null {
+  let view = fastViews.get(model);
+  if (view === undefined) {
+    view = fastLstmOf(model);
+    fastViews.set(model, view);
+  }
+  return view;
+}
+
+/**
+ * The model's outputs `[count]` for `count` windows of `L × F` values
+ * (row-major, window by window), in model space. One forward pass: the fast
+ * LSTM pass where the model allows it, else `model.predict`.
+ */
+export async function predictValues(model: tf.LayersModel, x: Float32Array, count: number, L: number, F: number): Promise<Float32Array> {
+  const view = fastView(model);
+  let output: tf.Tensor;
+  if (view) {
+    const steps = stepInputs(x, count, L, F);
+    output = fastPredict(view, steps);
+    tf.dispose(steps);
+  } else {
+    const input = tf.tensor3d(x.subarray(0, count * L * F), [count, L, F]);
+    output = model.predict(input) as tf.Tensor;
+    input.dispose();
+  }
+  try {
+    return Float32Array.from(await output.data());
+  } finally {
+    output.dispose();
+  }
+}
+
 /**
  * Model outputs for every window, in batches: [count] in model space
  * (probabilities for a yes/no target).
@@ -79,13 +116,34 @@ export async function predictWindows(model: tf.LayersModel, windows: Windows, ba
   const stride = windows.windowLength * windows.featureCount;
   for (let start = 0; start < windows.count; start += batchSize) {
     const n = Math.min(batchSize, windows.count - start);
-    const x = tf.tensor3d(windows.x.subarray(start * stride, (start + n) * stride), [n, windows.windowLength, windows.featureCount]);
-    const y = model.predict(x) as tf.Tensor;
-    out.set((await y.data()) as Float32Array, start);
-    x.dispose();
-    y.dispose();
+    out.set(await predictValues(model, windows.x.subarray(start * stride, (start + n) * stride), n, windows.windowLength, windows.featureCount), start);
   }
   return out;
+}
+
+/**
+ * One optimiser step on `n` windows (`x`: n × L × F values, `y`: n targets in
+ * model space); returns the batch loss before the step (the caller disposes
+ * it). The fast LSTM pass where the model allows it, else autodiff through
+ * the Layers model.
+ */
+export function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, loss: TrainLoop['loss'], x: Float32Array, y: Float32Array, n: number, L: number, F: number): tf.Scalar {
+  const view = fastView(model);
+  return tf.tidy(() => {
+    const targets = tf.tensor2d(y.subarray(0, n), [n, 1]);
+    if (view) {
+      const { loss: cost, gradients } = fastGradients(view, stepInputs(x, n, L, F), targets, loss);
+      // In a fixed order: Adam keys its moments by position.
+      optimizer.applyGradients(view.variables.map((v) => ({ name: v.name, tensor: gradients[v.name]! })));
+      return cost;
+    }
+    const input = tf.tensor3d(x.subarray(0, n * L * F), [n, L, F]);
+    const cost = optimizer.minimize(() => {
+      const predictions = model.apply(input, { training: true }) as tf.Tensor;
+      return loss === 'mse' ? tf.losses.meanSquaredError(targets, predictions) : tf.losses.logLoss(targets, predictions);
+    }, true);
+    return cost ?? tf.scalar(NaN);
+  });
 }
 
 /** Mean loss of the model over windows (validation). */
@@ -147,25 +205,15 @@ export async function trainLoop(loop: TrainLoop): Promise<TrainOutcome> {
           xBuffer.set(train.x.subarray(i * stride, (i + 1) * stride), k * stride);
           yBuffer[k] = train.y[i]!;
         }
-        const cost: tf.Scalar | null = tf.tidy(() => {
-          const x = tf.tensor3d(xBuffer.subarray(0, n * stride), [n, L, F]);
-          const y = tf.tensor2d(yBuffer.subarray(0, n), [n, 1]);
-          const c = optimizer.minimize(() => {
-            const predictions = model.apply(x, { training: true }) as tf.Tensor;
-            return loop.loss === 'mse' ? tf.losses.meanSquaredError(y, predictions) : tf.losses.logLoss(y, predictions);
-          }, true);
-          return c ?? tf.scalar(NaN);
-        });
-        if (cost) {
-          // Read losses back asynchronously: a sync read per batch would stall the GPU pipeline.
-          pending.push(
-            cost.data().then((v) => {
-              lossSum += v[0]! * n;
-              lossCount += n;
-              cost.dispose();
-            }),
-          );
-        }
+        const cost = trainStep(model, optimizer, loop.loss, xBuffer, yBuffer, n, L, F);
+        // Read losses back asynchronously: a sync read per batch would stall the GPU pipeline.
+        pending.push(
+          cost.data().then((v) => {
+            lossSum += v[0]! * n;
+            lossCount += n;
+            cost.dispose();
+          }),
+        );
         const now = performance.now();
         if (now - lastReport >= REPORT_EVERY_MS || b === batches - 1) {
           await Promise.all(pending.splice(0));

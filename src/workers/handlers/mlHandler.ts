@@ -8,7 +8,7 @@ import { ADAM_EPSILON, buildLstmModel } from '../../ml/lstm';
 import { toCsv, UTF8_BOM } from '../../lib/csv';
 import { bundleFileName, compareSchema, createManifest, datasetFromBundle, loadBundleModel, modelCard, readBundle, writeBundle } from '../../ml/bundle';
 import { regressionMetrics } from '../../ml/metrics';
-import { predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
+import { predictValues, predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
 import type { Dataset, Windows } from '../../ml/types';
 import { actualsForPlan, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
 import { CHECKPOINT_DATASET_KEY, CHECKPOINT_KEY } from '../storageKeys';
@@ -570,11 +570,7 @@ export async function whatIf(dataset: Dataset, model: tf.LayersModel, q90: numbe
   const spec = dataset.spec;
   const L = spec.windowLength;
   const F = spec.features.length;
-  const input = tf.tensor3d(x, [count, L, F]);
-  const output = model.predict(input) as tf.Tensor;
-  const out = (await output.data()) as Float32Array;
-  input.dispose();
-  output.dispose();
+  const out = await predictValues(model, x, count, L, F);
   const inferenceMs = performance.now() - started;
   const plans: PlanForecast[] = request.plans.map((p) => {
     const n = p.series.length * p.horizon;
