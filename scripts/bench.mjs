@@ -214,7 +214,7 @@ function reportTraining(ml) {
       .map((k) => `${k.name} ${k.count}`)
       .join(', ');
     console.log(
-      `- ${label}, tf.profile of one step (${fmt(p.profiledStepMs, 1)} ms profiled, ${fmt(p.stepMs, 1)} ms not): ${p.kernelsPerStep.toLocaleString('en-US')} kernel dispatches. Forward products (_FusedMatMul, ${p.forwardMatMul.count}×) ${fmt(p.forwardMatMul.ms, 1)} ms; gradient products (BatchMatMul with a transposed operand, ${p.gradientMatMul.count}×) ${fmt(p.gradientMatMul.ms, 1)} ms; the other ${p.otherKernels.count.toLocaleString('en-US')} kernels (${names}, …) ${fmt(p.otherKernels.ms, 1)} ms at ${fmt(p.otherKernels.usPerKernel, 1)} µs each; outside kernels (autodiff tape, tensor bookkeeping, the loop) ${fmt(p.outsideKernelsMs, 1)} ms.`,
+      `- ${label}, tf.profile of one step (${fmt(p.profiledStepMs, 1)} ms profiled, ${fmt(p.stepMs, 1)} ms not): ${p.kernelsPerStep.toLocaleString('en-US')} kernel dispatches. Forward gate products (_FusedMatMul, ${p.forwardMatMul.count}×) ${fmt(p.forwardMatMul.ms, 1)} ms; gradient products (BatchMatMul, ${p.gradientMatMul.count}×) ${fmt(p.gradientMatMul.ms, 1)} ms; the other ${p.otherKernels.count.toLocaleString('en-US')} kernels (${names}, …) ${fmt(p.otherKernels.ms, 1)} ms at ${fmt(p.otherKernels.usPerKernel, 1)} µs each; outside kernels (tensor bookkeeping, the loop) ${fmt(p.outsideKernelsMs, 1)} ms.`,
     );
     const probe = Object.fromEntries((p.matMulProbe ?? []).map((r) => [r.route.split(' ')[0] + (r.route.includes('pre-transposed') ? '+pre' : r.route.includes('ᵀ') ? '+T' : ''), r]));
     const plain = probe.BatchMatMul;
@@ -222,7 +222,7 @@ function reportTraining(ml) {
     const pre = probe['BatchMatMul+pre'];
     if (plain && transposed) {
       console.log(
-        `- ${label}, one ${s.batchSize}×${s.units}·${s.units}×${4 * s.units} product: ${plain.us} µs as a plain BatchMatMul (${plain.gflops} GFLOP/s), ${transposed.us} µs with a transposed operand as the gradients use it (${transposed.gflops} GFLOP/s, ${(transposed.us / plain.us).toFixed(1)}× the time)${pre ? `; the same gradient product with its operand transposed beforehand: ${pre.us} µs` : ''}.`,
+        `- ${label}, one ${s.batchSize}×${s.units}·${s.units}×${4 * s.units} product: ${plain.us} µs as a plain BatchMatMul (${plain.gflops} GFLOP/s), ${transposed.us} µs with a transposed operand, as tf.js autodiff would take the gradients (${transposed.gflops} GFLOP/s, ${(transposed.us / plain.us).toFixed(1)}× the time)${pre ? `; with the operand transposed beforehand, as the app's LSTM pass does: ${pre.us} µs` : ''}.`,
       );
     }
   }
@@ -235,7 +235,7 @@ function reportTraining(ml) {
   if (wasm) {
     const share = (ms) => `${Math.round((100 * ms) / Math.max(wasm.profiledStepMs, wasm.kernelMsPerStep))} %`;
     console.log(
-      `- So, on wasm: ${share(wasm.gradientMatMul.ms)} of a step is gradient products on tf.js's slow transposed-operand path (fixable: transpose first, or a custom gradient), ${share(wasm.otherKernels.ms)} is the ${wasm.otherKernels.count.toLocaleString('en-US')} tiny kernels the unrolled Layers LSTM dispatches (14 steps × slices, gate activations, their gradients, Adam per weight: op-dispatch overhead; fewer, larger kernels — a fused LSTM cell — would cut it), ${share(wasm.outsideKernelsMs)} is JS outside kernels, and only ${share(wasm.forwardMatMul.ms)} is the forward products, which already run at PyTorch-class speed. PyTorch runs one fused LSTM kernel per layer and direction.`,
+      `- So, on wasm (the app's hand-written LSTM pass, src/ml/fastLstm.ts): ${share(wasm.forwardMatMul.ms)} of a step is the fused forward gate products, ${share(wasm.gradientMatMul.ms)} the gradient products (plain, operands transposed first), ${share(wasm.otherKernels.ms)} the ${wasm.otherKernels.count.toLocaleString('en-US')} small element-wise kernels of the 14 unrolled steps and Adam (op-dispatch overhead), ${share(wasm.outsideKernelsMs)} JS outside kernels. What is left to PyTorch is its one fused LSTM kernel per layer (no per-step dispatch) and a second thread.`,
     );
   }
   return analysis;

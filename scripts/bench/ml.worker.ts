@@ -22,7 +22,7 @@ import { suggestRoles } from '../../src/data/roles';
 import { defaultWasmThreads, registerBackends, seededValues, wasmThreadCount, type BackendName } from '../../src/ml/backends';
 import { buildDataset } from '../../src/ml/features';
 import { buildLstmModel, DEFAULT_MODEL_SETTINGS } from '../../src/ml/lstm';
-import { predictWindows, trainLoop, type TrainSettings } from '../../src/ml/train';
+import { predictValues, predictWindows, trainLoop, trainStep, type TrainSettings } from '../../src/ml/train';
 import type { Dataset, Windows } from '../../src/ml/types';
 import { planWindows } from '../../src/ml/whatif';
 import { WASM_PATHS } from '../../src/ml/wasmPaths';
@@ -164,17 +164,12 @@ async function matMulProbe(shapes: TrainShapes) {
   return out;
 }
 
-/** tf.profile of one optimizer.minimize step, the same closure as trainLoop's. */
+/** tf.profile of one training step, the app's (trainStep: the hand-written LSTM pass where the model allows it). */
 async function profileStep(model: tf.LayersModel, optimizer: tf.Optimizer, shapes: TrainShapes) {
   const { windowLength: L, featureCount: F, batchSize: n } = shapes;
   const xs = seededValues(n * L * F, 7);
   const ys = seededValues(n, 8);
-  const step = () =>
-    tf.tidy(() => {
-      const x = tf.tensor3d(xs, [n, L, F]);
-      const y = tf.tensor2d(ys, [n, 1]);
-      return optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x, { training: true }) as tf.Tensor), true) ?? tf.scalar(NaN);
-    });
+  const step = () => trainStep(model, optimizer, 'mse', xs, ys, n, L, F);
   // Wall time of a plain step, read back (for the share spent in kernels).
   const wall: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -365,15 +360,9 @@ async function whatIfBench(request: Extract<BenchRequest, { type: 'whatif' }>) {
         planMs.push(performance.now() - t);
       }
       const { x, count } = planWindows(dataset, batch);
-      // The model call as the ml handler's whatIf makes it: upload, one predict, read back.
+      // The model call as the ml handler's whatIf makes it: upload, one forward pass, read back.
       const { times, warmupMs } = await repeat(
-        async () => {
-          const input = tf.tensor3d(x, [count, L, F]);
-          const output = model.predict(input) as tf.Tensor;
-          await output.data();
-          input.dispose();
-          output.dispose();
-        },
+        async () => void (await predictValues(model, x, count, L, F)),
         request.reps,
         budgetMs,
       );
