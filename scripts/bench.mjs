@@ -268,6 +268,8 @@ function reportWhatIf(ml, appRuns, options) {
     rows.push({ metric: `(b) app, ${label}: input → Prediction text, p50 ms (n = ${run.n})`, value: fmt(run.p50Ms, 1) });
     rows.push({ metric: `(b) app, ${label}: input → Prediction text, p95 ms`, value: fmt(run.p95Ms, 1) });
     rows.push({ metric: `(b) app, ${label}: input → next frame, p50 ms`, value: fmt(run.toNextFrameP50Ms, 1) });
+    rows.push({ metric: `(b) app, ${label}: input → response curves redrawn, p50 ms`, value: fmt(run.toCurvesP50Ms, 1) });
+    rows.push({ metric: `(b) app, ${label}: input → response curves redrawn, p95 ms`, value: fmt(run.toCurvesP95Ms, 1) });
     rows.push({ metric: `(b) app, ${label}: the app's own "Updated in", p50 ms`, value: fmt(run.appReportedP50Ms, 1) });
     rows.push({ metric: `(b) app, ${label}: main-thread long tasks within input → text, p50 ms`, value: fmt(run.mainThreadLongTasksP50Ms, 1) });
     if (run.split?.n > 0) {

@@ -52,8 +52,8 @@ function pageInit() {
  * on window, so before React's), t1 when the region's text differs from
  * before (MutationObserver), `frame` at the next animation frame after t1.
  */
-function pageArm({ region, lever }) {
-  const state = { t0: null, t1: null, frame: null };
+function pageArm({ region, charts, lever }) {
+  const state = { t0: null, t1: null, frame: null, t2: null };
   window.__whatIfBench = state;
   let before = region.textContent;
   const onInput = (event) => {
@@ -82,6 +82,21 @@ function pageArm({ region, lever }) {
       resolve(false);
     };
   });
+  // The response curves render after the numbers (a deferred React render):
+  // t2 is their first change once the new Prediction text is on screen.
+  state.charts = new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (state.t1 === null) return;
+      state.t2 = performance.now();
+      observer.disconnect();
+      resolve(true);
+    });
+    if (charts) observer.observe(charts, { subtree: true, childList: true, characterData: true, attributes: true });
+    state.stopCharts = () => {
+      observer.disconnect();
+      resolve(false);
+    };
+  });
   state.cleanup = () => window.removeEventListener('input', onInput, true);
 }
 
@@ -91,6 +106,9 @@ async function pageWait(timeoutMs) {
   const timer = setTimeout(() => state.stop(), timeoutMs);
   const changed = await state.done;
   clearTimeout(timer);
+  const chartTimer = setTimeout(() => state.stopCharts(), 2_000);
+  await state.charts;
+  clearTimeout(chartTimer);
   state.cleanup();
   // The app writes its own "Updated in … ms" one frame after the result.
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
@@ -104,7 +122,7 @@ async function pageWait(timeoutMs) {
   const trace = window.__whatIfTrace;
   const sent = state.t0 === null ? undefined : trace.sent.find((t) => t >= state.t0);
   const answered = sent === undefined ? undefined : trace.answered.find((t) => t >= sent);
-  return { changed, t0: state.t0, t1: state.t1, frame: state.frame, latency, busy, sent: sent ?? null, answered: answered ?? null };
+  return { changed, t0: state.t0, t1: state.t1, t2: state.t2, frame: state.frame, latency, busy, sent: sent ?? null, answered: answered ?? null };
 }
 
 // ---------------------------------------------------------------------------
@@ -138,6 +156,7 @@ async function oneBackend({ browser, url, choice, presses, log }) {
     const startValue = await slider.inputValue();
     await slider.focus();
     const handle = await region.elementHandle();
+    const chartsHandle = await page.locator('.curve-grid').elementHandle();
     const samples = [];
     let unchanged = 0;
     let windows = null;
@@ -148,7 +167,7 @@ async function oneBackend({ browser, url, choice, presses, log }) {
         log(`app (${choice}): stopped after ${i} presses (${PRESSES_BUDGET_MS / 1000} s budget)`);
         break;
       }
-      await page.evaluate(pageArm, { region: handle, lever: 'discount_pct' });
+      await page.evaluate(pageArm, { region: handle, charts: chartsHandle, lever: 'discount_pct' });
       await page.keyboard.press('ArrowRight');
       const r = await page.evaluate(pageWait, Math.min(PRESS_TIMEOUT_MS, left));
       const m = r.latency ? /Updated in ([\d,.]+) ms \(([\d,]+) model windows/.exec(r.latency) : null;
@@ -161,6 +180,7 @@ async function oneBackend({ browser, url, choice, presses, log }) {
       samples.push({
         domMs: r.t1 - r.t0,
         frameMs: r.frame - r.t0,
+        chartsMs: r.t2 === null ? null : r.t2 - r.t0,
         appMs: m ? Number(m[1].replace(/,/g, '')) : null,
         busyMs: r.busy,
         toRequestMs: split ? r.sent - r.t0 : null,
@@ -181,6 +201,8 @@ async function oneBackend({ browser, url, choice, presses, log }) {
       p95Ms: round(percentile(dom, 95), 1),
       maxMs: round(Math.max(...dom), 1),
       toNextFrameP50Ms: round(percentile(samples.map((s) => s.frameMs), 50), 1),
+      toCurvesP50Ms: round(percentile(samples.map((s) => s.chartsMs).filter((v) => v !== null), 50), 1),
+      toCurvesP95Ms: round(percentile(samples.map((s) => s.chartsMs).filter((v) => v !== null), 95), 1),
       appReportedP50Ms: round(percentile(samples.map((s) => s.appMs).filter((v) => v !== null), 50), 1),
       mainThreadLongTasksP50Ms: round(percentile(samples.map((s) => s.busyMs), 50), 1),
       // input → request posted (render + the app's requestAnimationFrame) → answer back (worker) → text in the DOM (render).

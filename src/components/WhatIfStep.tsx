@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { CurveChart } from '../charts/CurveChart';
 import { ForecastChart } from '../charts/ForecastChart';
 import { formatDay, formatNumber, formatPercent, type Locale } from '../lib/i18n';
@@ -6,7 +6,9 @@ import { extrapolationOf } from '../state/extrapolation';
 import { useLocale, useT } from '../state/i18n';
 import { contextSeries, leverSliderRange, type ContextChoice } from '../state/slices/whatIfSlice';
 import { useAppStore } from '../state/store';
-import { scenarioView } from '../state/whatIfView';
+import { scenarioView, type ScenarioView } from '../state/whatIfView';
+import type { Scenario } from '../state/slices/whatIfSlice';
+import type { WhatIfContext } from '../workers/protocol';
 import { LeverControl } from './LeverControl';
 import { ScenarioCompare } from './ScenarioCompare';
 import { KpiTable } from './KpiTable';
@@ -29,6 +31,55 @@ function decodeChoice(v: string): ContextChoice {
   return kind === 's' ? { kind: 'series', index: Number(a) } : { kind: 'key', column: Number(a), value: rest.join(':') };
 }
 
+interface WhatIfChartsProps {
+  readonly view: ScenarioView | null;
+  readonly context: WhatIfContext;
+  readonly scenario: Scenario | null;
+}
+
+/** The forecast chart and the response curves of a scenario's view. */
+const WhatIfCharts = memo(function WhatIfCharts({ view, context, scenario }: WhatIfChartsProps) {
+  const t = useT();
+  const locale = useLocale();
+  if (!view || !scenario) return null;
+  const spec = context.spec;
+  const format = targetFormatter(locale, spec.target.kind);
+  const hasTime = !spec.crossSection;
+  return (
+    <>
+      {hasTime && (
+        <ForecastChart
+          points={view.days.map((day, d) => ({ time: day, actual: view.actual[d] ?? null, predicted: view.forecast[d]!.target, band: [view.forecast[d]!.lower, view.forecast[d]!.upper] as [number, number], noPromotion: view.noPromotion[d]!.target }))}
+          markers={[]}
+          formatTime={(d) => formatDay(locale, d)}
+          formatValue={format}
+          labels={{ title: t('whatif.chart'), actual: t('eval.actual'), predicted: t('eval.predicted'), interval: t('eval.interval'), noPromotion: t('whatif.noPromotion') }}
+          height={220}
+        />
+      )}
+      <h3>{t('whatif.curves')}</h3>
+      <div className="curve-grid">
+        {view.curves.map((c) => {
+          const range = leverSliderRange(context, c.lever);
+          const categorical = context.leverRanges[c.lever]?.kind === 'category';
+          return (
+            <CurveChart
+              key={c.lever}
+              title={c.lever}
+              categorical={categorical}
+              points={c.points.map((p) => ({ label: String(p.value), x: typeof p.value === 'number' ? p.value : 0, mean: p.mean, band: [p.lower, p.upper], error: [p.lower, p.upper] }))}
+              current={scenario.levers[c.lever] ?? null}
+              extrapolateFrom={range ? range.observedMax : null}
+              extrapolationLabel={t('whatif.extrapolationShort')}
+              formatValue={format}
+            />
+          );
+        })}
+      </div>
+    </>
+  );
+});
+
 /** Step 4: drag a lever, read the forecast, KPIs and response curves; save and compare scenarios. */
 export function WhatIfStep() {
   const t = useT();
@@ -44,6 +95,10 @@ export function WhatIfStep() {
   const saveScenario = useAppStore((s) => s.saveScenario);
   const [name, setName] = useState('');
   const view = useMemo(() => (context && scenario && result && result.plans.length >= 2 ? scenarioView(context, scenario, result, { averageOrderValue: aov, margin }) : null), [context, scenario, result, aov, margin]);
+  // The numbers render at once; the charts (most of the render time) follow in a
+  // background render that a newer answer interrupts.
+  const deferredView = useDeferredValue(view);
+  const deferredScenario = useDeferredValue(scenario);
   if (!context || !scenario) return null;
 
   const spec = context.spec;
@@ -153,35 +208,7 @@ export function WhatIfStep() {
               {latency !== null && <p className="muted small">{t('whatif.latency', { ms: formatNumber(locale, latency, 0), windows: result?.windows ?? 0 })}</p>}
             </div>
           </div>
-          {hasTime && (
-            <ForecastChart
-              points={view.days.map((day, d) => ({ time: day, actual: view.actual[d] ?? null, predicted: view.forecast[d]!.target, band: [view.forecast[d]!.lower, view.forecast[d]!.upper] as [number, number], noPromotion: view.noPromotion[d]!.target }))}
-              markers={[]}
-              formatTime={(d) => formatDay(locale, d)}
-              formatValue={format}
-              labels={{ title: t('whatif.chart'), actual: t('eval.actual'), predicted: t('eval.predicted'), interval: t('eval.interval'), noPromotion: t('whatif.noPromotion') }}
-              height={220}
-            />
-          )}
-          <h3>{t('whatif.curves')}</h3>
-          <div className="curve-grid">
-            {view.curves.map((c) => {
-              const range = leverSliderRange(context, c.lever);
-              const categorical = context.leverRanges[c.lever]?.kind === 'category';
-              return (
-                <CurveChart
-                  key={c.lever}
-                  title={c.lever}
-                  categorical={categorical}
-                  points={c.points.map((p) => ({ label: String(p.value), x: typeof p.value === 'number' ? p.value : 0, mean: p.mean, band: [p.lower, p.upper], error: [p.lower, p.upper] }))}
-                  current={scenario.levers[c.lever] ?? null}
-                  extrapolateFrom={range ? range.observedMax : null}
-                  extrapolationLabel={t('whatif.extrapolationShort')}
-                  formatValue={format}
-                />
-              );
-            })}
-          </div>
+          <WhatIfCharts view={deferredView} context={context} scenario={deferredScenario} />
           <div className="save-scenario">
             <label>
               <span>{t('whatif.scenarioName')}</span>
