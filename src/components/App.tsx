@@ -6,6 +6,7 @@ import { DataStep } from './DataStep';
 import { ErrorBoundary } from './ErrorBoundary';
 import { EvaluateStep } from './EvaluateStep';
 import { TrainStep } from './TrainStep';
+import { UpdateStep } from './UpdateStep';
 import { WhatIfStep } from './WhatIfStep';
 import { OptimizeStep } from './OptimizeStep';
 import { SessionBar } from './SessionBar';
@@ -45,6 +46,7 @@ export function App() {
           <DataStep />
           <TrainStep />
           <EvaluateStep />
+          <UpdateStep />
           <WhatIfStep />
           <OptimizeStep />
         </ErrorBoundary>

@@ -20,6 +20,12 @@ export interface DatasetOptions {
   readonly levelSteps?: number;
   /** Seed of the cross-section's random split. */
   readonly seed?: number;
+  /**
+   * Encode with a trained model's spec and split instead of fitting new ones
+   * (Update with new data): the same features, scalers, vocabularies and
+   * target transform, so the model's weights still apply.
+   */
+  readonly reuse?: { readonly spec: FeatureSpec; readonly trainEnd: number; readonly validEnd: number };
 }
 
 /** Why a data set cannot be built; `params` fill the catalog message. */
@@ -273,7 +279,7 @@ export function buildDataset(panel: Panel, summaries: readonly ColumnSummary[], 
   if (!crossSection) {
     const times = panel.times as Float64Array;
     const distinct = Array.from(new Set(times)).filter((d) => d === d).sort((a, b) => a - b);
-    ({ trainEnd, validEnd } = splitPoints(distinct));
+    ({ trainEnd, validEnd } = options.reuse ?? splitPoints(distinct));
     splitKey = times;
   } else {
     // A cross-section has no time: a seeded shuffle decides the split.
@@ -294,10 +300,11 @@ export function buildDataset(panel: Panel, summaries: readonly ColumnSummary[], 
   let finiteTargets = 0;
   for (const v of targetRaw) if (v === v) finiteTargets++;
   if (finiteTargets < 30) return fail({ code: 'tooFewTargets', params: { column: targetName, count: finiteTargets } });
-  const { kind, transform } = targetKind(summaryOf(targetName), targetRaw);
+  const { kind, transform } = options.reuse ? options.reuse.spec.target : targetKind(summaryOf(targetName), targetRaw);
   const targetTransformed = new Float64Array(n);
   for (let i = 0; i < n; i++) targetTransformed[i] = targetRaw[i]! === targetRaw[i]! ? transformTarget(transform, targetRaw[i]!) : NaN;
-  const targetScaler = kind === 'binary' ? { mean: 0, std: 1, median: 0 } : fitScaler(targetTransformed, isTrainRow);
+  const reused = options.reuse?.spec;
+  const targetScaler = reused ? { mean: reused.target.mean, std: reused.target.std, median: 0 } : kind === 'binary' ? { mean: 0, std: 1, median: 0 } : fitScaler(targetTransformed, isTrainRow);
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of targetRaw) {
@@ -356,14 +363,14 @@ export function buildDataset(panel: Panel, summaries: readonly ColumnSummary[], 
     // One key value per series: a one-hot of a 1-value column carries nothing.
     if (vocab.length > 1) for (const value of vocab) features.push({ name: `${column.name}=${value}`, source: { kind: 'static', column: column.name, value } });
   }
-  const exogCount = features.length;
+  const exogCount = reused?.exogCount ?? features.length;
   if (hasTime) {
     features.push({ name: `${targetName} (observed)`, source: { kind: 'targetLag' } });
     features.push({ name: `${targetName} (not yet observed)`, source: { kind: 'targetMask' } });
     features.push({ name: `${targetName} (recent level)`, source: { kind: 'level' } });
   }
 
-  const spec: FeatureSpec = {
+  const spec: FeatureSpec = reused ?? {
     windowLength,
     horizonMax,
     crossSection,

@@ -4,6 +4,7 @@
  * unprompted with the id of the request it belongs to. Errors cross as plain
  * `{ name, message, stack }`.
  */
+import type { AppendError } from '../data/append';
 import type { IngestError, IngestProgress, ReadFacts } from '../data/ingest';
 import type { ColumnSummary, Frequency, QualityReport, RoleMap } from '../data/types';
 import type { Result } from '../lib/result';
@@ -24,7 +25,23 @@ export type DataRequest =
   | { readonly type: 'ingest'; readonly id: number; readonly input: FileInput }
   | DatasetRequest
   | { readonly type: 'analyze'; readonly id: number; readonly roles: RoleMap }
+  | AppendRequest
   | { readonly type: 'cancel'; readonly id: number };
+
+/** Update with new data: append a newer file to the loaded table and encode it with the trained model's spec. */
+export type AppendRequest = { readonly type: 'append'; readonly id: number; readonly input: FileInput; readonly roles: RoleMap; readonly options: DatasetOptions };
+
+/** What appending a file did. */
+export interface AppendSummary {
+  readonly fileName: string;
+  /** Rows in the table now. */
+  readonly rowCount: number;
+  readonly appended: number;
+  readonly overlaps: number;
+  readonly ignoredColumns: readonly string[];
+  readonly newFrom: number | null;
+  readonly newTo: number | null;
+}
 
 /** What the UI holds of a loaded file: summaries, never the table. */
 export interface DatasetSummary {
@@ -55,6 +72,7 @@ export type DataResponse =
   | { readonly type: 'ingested'; readonly id: number; readonly result: Result<DatasetSummary, IngestError> }
   | { readonly type: 'analyzed'; readonly id: number; readonly analysis: Analysis }
   | DatasetResponse
+  | { readonly type: 'appended'; readonly id: number; readonly result: Result<{ readonly dataset: Dataset; readonly summary: AppendSummary }, IngestError | AppendError | DatasetError> }
   | { readonly type: 'error'; readonly id: number; readonly error: WorkerError };
 
 /** Turns anything thrown into a plain error that survives structured clone. */
@@ -155,6 +173,9 @@ export interface WhatIfContext {
   readonly lastDay: readonly number[];
   readonly firstDay: readonly number[];
   readonly conformalQuantile90: number;
+  /** The model's split (day numbers): what Update with new data encodes with. */
+  readonly trainEnd: number;
+  readonly validEnd: number;
   readonly targetMeaning: Dataset['targetMeaning'];
   readonly kpi: Dataset['kpi'];
   readonly typicalLevers: Dataset['typicalLevers'];
@@ -172,7 +193,30 @@ export type MlRequest =
   | { readonly type: 'import'; readonly id: number; readonly bytes: Uint8Array; readonly current: { readonly roles: RoleMap; readonly summaries: readonly ColumnSummary[] } | null }
   | { readonly type: 'resume'; readonly id: number }
   | { readonly type: 'stop'; readonly id: number }
-  | { readonly type: 'forecast'; readonly id: number; readonly series: number };
+  | { readonly type: 'forecast'; readonly id: number; readonly series: number }
+  | { readonly type: 'update'; readonly id: number; readonly dataset: Dataset; readonly holdoutFrom: number; readonly epochs: number };
+
+/** Error of one model on the held-out newest days. */
+export interface UpdateScore {
+  readonly mae: number;
+  readonly wape: number;
+}
+
+/** The outcome of fine-tuning on new data. */
+export interface UpdateResult {
+  readonly before: UpdateScore;
+  readonly after: UpdateScore;
+  /** 'fineTuned' when the fine-tuned weights were kept; 'previous' when they did worse and the model was left as it was. */
+  readonly kept: 'fineTuned' | 'previous';
+  /** First held-out day and how many targets it holds (windows). */
+  readonly holdoutFrom: number;
+  readonly holdoutTo: number;
+  readonly holdoutCount: number;
+  readonly epochs: number;
+  readonly seconds: number;
+  /** Error over time, per week (first day of the week): WAPE of one-step-ahead predictions before and after. */
+  readonly drift: readonly { readonly day: number; readonly before: number; readonly after: number }[];
+}
 
 export type TrainEvent =
   | { readonly kind: 'phase'; readonly phase: 'backends' | 'windows' | 'training' | 'evaluating' }
@@ -205,5 +249,6 @@ export type MlResponse =
   | { readonly type: 'csv'; readonly id: number; readonly csv: string }
   | { readonly type: 'exported'; readonly id: number; readonly bytes: Uint8Array; readonly fileName: string }
   | { readonly type: 'imported'; readonly id: number; readonly result: Result<ImportedModel, BundleError> }
+  | { readonly type: 'updated'; readonly id: number; readonly result: Result<UpdateResult, string> }
   | { readonly type: 'done'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly error: WorkerError };

@@ -1,7 +1,28 @@
 import type { StateCreator } from 'zustand';
 import type { BundleError } from '../../ml/bundle';
+import { dataClient } from '../../workers/clients/dataClient';
 import { mlClient } from '../../workers/clients/mlClient';
+import type { AppendSummary, UpdateResult } from '../../workers/protocol';
 import type { AppState } from '../store';
+
+/** Share of the new days held out to compare the model before and after fine-tuning (at least a week). */
+const UPDATE_HOLDOUT_SHARE = 0.3;
+const UPDATE_HOLDOUT_MIN_DAYS = 7;
+/** Fine-tuning epochs on an update. */
+export const UPDATE_EPOCHS = 3;
+
+/** A message key and its parameters (the catalog has a key per failure). */
+export interface UpdateMessage {
+  readonly key: string;
+  readonly params: Readonly<Record<string, string | number>>;
+}
+
+/** The first held-out day: the last 30 % (at least a week) of the new days, never before the first new day. */
+export function holdoutStart(firstNewDay: number, lastNewDay: number): number {
+  const span = lastNewDay - firstNewDay + 1;
+  const days = Math.max(UPDATE_HOLDOUT_MIN_DAYS, Math.round(span * UPDATE_HOLDOUT_SHARE));
+  return Math.max(firstNewDay, lastNewDay - days + 1);
+}
 
 export interface ModelSlice {
   importError: BundleError | null;
@@ -11,12 +32,64 @@ export interface ModelSlice {
   /** The trained model as a bundle file (bytes and name), for the page to download. */
   exportModel: () => Promise<{ bytes: Uint8Array; fileName: string } | null>;
   importModel: (file: Blob) => Promise<void>;
+  updateStatus: 'idle' | 'running' | 'done' | 'failed';
+  updateFileName: string | null;
+  updateError: UpdateMessage | null;
+  updateSummary: AppendSummary | null;
+  updateResult: UpdateResult | null;
+  /** Update with new data: append `file` to the data, fine-tune, compare on the newest days. */
+  updateWithNewData: (file: File) => Promise<void>;
 }
 
 export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set, get) => ({
   importError: null,
   importDifferences: [],
   importedName: null,
+  updateStatus: 'idle',
+  updateFileName: null,
+  updateError: null,
+  updateSummary: null,
+  updateResult: null,
+
+  updateWithNewData: async (file) => {
+    const { whatIfContext: context, roles, trainSettings } = get();
+    if (!context || get().updateStatus === 'running') return;
+    set({ updateStatus: 'running', updateFileName: file.name, updateError: null, updateSummary: null, updateResult: null });
+    const failWith = (key: string, params: Record<string, string | number> = {}) => set({ updateStatus: 'failed', updateError: { key, params: { file: file.name, ...params } } });
+    try {
+      const appended = await dataClient().append({ kind: 'file', file }, roles, {
+        windowLength: context.spec.windowLength,
+        seed: trainSettings.seed,
+        reuse: { spec: context.spec, trainEnd: context.trainEnd, validEnd: context.validEnd },
+      });
+      if (!appended.ok) {
+        const { code, params } = appended.reason as { code: string; params: Record<string, string | number> };
+        failWith(code.startsWith('append') ? `update.${code}` : code in { noTarget: 1, targetNotNumeric: 1, tooFewTargets: 1, constantTarget: 1 } ? `train.error.${code}` : `error.${code}`, params);
+        return;
+      }
+      const { dataset, summary } = appended.data;
+      const dataEnd = Math.max(...context.lastDay.filter(Number.isFinite));
+      set({ updateSummary: summary, dataset: get().dataset ? { ...get().dataset!, rowCount: summary.rowCount } : null });
+      if (summary.newTo === null || !(summary.newTo > dataEnd)) {
+        failWith('update.noNewDays', { end: new Date(dataEnd * 86_400_000).toISOString().slice(0, 10) });
+        return;
+      }
+      const firstNew = Math.max(dataEnd + 1, summary.newFrom ?? dataEnd + 1);
+      const updated = await mlClient().update(dataset, holdoutStart(firstNew, summary.newTo), UPDATE_EPOCHS, () => undefined);
+      if (!updated.ok) {
+        failWith(`update.${updated.reason}`);
+        return;
+      }
+      set({ updateStatus: 'done', updateResult: updated.data, forecast: null, optimizeResult: null });
+      const wasDefaultStart = get().scenario?.startDay === dataEnd + Math.max(1, context.spec.periodDays);
+      await get().loadWhatIfContext();
+      // A plan that started the day after the old data now starts the day after the new rows.
+      const next = get().whatIfContext;
+      if (wasDefaultStart && next) get().updateScenario({ startDay: Math.max(...next.lastDay.filter(Number.isFinite)) + Math.max(1, next.spec.periodDays) });
+    } catch (thrown) {
+      failWith('error.unexpected', { message: thrown instanceof Error ? thrown.message : String(thrown) });
+    }
+  },
 
   exportModel: async () => {
     const { trainResult, roles, dataset } = get();

@@ -3,7 +3,8 @@ import type { RoleMap } from '../../data/types';
 import type { DatasetError, DatasetOptions } from '../../ml/features';
 import type { Dataset } from '../../ml/types';
 import type { Result } from '../../lib/result';
-import type { Analysis, DataRequest, DataResponse, DatasetSummary, FileInput } from '../protocol';
+import type { AppendError } from '../../data/append';
+import type { Analysis, AppendSummary, DataRequest, DataResponse, DatasetSummary, FileInput } from '../protocol';
 import { expectReply, WorkerBridge } from './bridge';
 
 export { WorkerFailure } from './bridge';
@@ -33,6 +34,11 @@ export class DataClient {
   /** Builds the panel under `roles` and returns the quality report. */
   async analyze(roles: RoleMap): Promise<Analysis> {
     return expectReply(await this.bridge.request((id) => ({ type: 'analyze', id, roles })), 'analyzed').analysis;
+  }
+
+  /** Appends a newer file to the loaded table and encodes the whole with `options.reuse` (Update with new data). */
+  async append(input: FileInput, roles: RoleMap, options: DatasetOptions): Promise<Result<{ dataset: Dataset; summary: AppendSummary }, IngestError | AppendError | DatasetError>> {
+    return expectReply(await this.bridge.request((id) => ({ type: 'append', id, input, roles, options })), 'appended').result;
   }
 
   /** Builds the model-ready data set (its buffers are transferred to this thread). */

@@ -6,7 +6,7 @@ import type { RestoredTraining } from '../handlers/mlHandler';
 import type { OptimizeRequest } from '../../ml/planOptimizer';
 import type { BundleError } from '../../ml/bundle';
 import type { ColumnSummary, RoleMap } from '../../data/types';
-import type { BackendChoice, ImportedModel, MlRequest, MlResponse, OptimizeResult, SeriesForecast, TrainEvent, TrainFailure, TrainResult, WhatIfContext, WhatIfRequest, WhatIfResult } from '../protocol';
+import type { BackendChoice, ImportedModel, MlRequest, MlResponse, OptimizeResult, SeriesForecast, TrainEvent, TrainFailure, TrainResult, UpdateResult, WhatIfContext, WhatIfRequest, WhatIfResult } from '../protocol';
 import { expectReply, WorkerBridge } from './bridge';
 
 /** The UI's typed bridge to the ml worker, which holds the model and the windows. */
@@ -77,6 +77,15 @@ export class MlClient {
   }
 
   /** One-step-ahead predictions and actuals for one series. */
+  /** Fine-tunes the model on `dataset` (the old data plus new rows), holding out the days from `holdoutFrom`. */
+  async update(dataset: Dataset, holdoutFrom: number, epochs: number, onEvent: (event: TrainEvent) => void): Promise<Result<UpdateResult, string>> {
+    const reply = await this.bridge.request((id) => ({ type: 'update', id, dataset, holdoutFrom, epochs }), {
+      transfer: datasetTransfer(dataset),
+      onProgress: MlClient.events(onEvent),
+    });
+    return expectReply(reply, 'updated').result;
+  }
+
   async forecast(series: number): Promise<SeriesForecast> {
     return expectReply(await this.bridge.request((id) => ({ type: 'forecast', id, series })), 'forecast').forecast;
   }

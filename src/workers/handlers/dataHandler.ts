@@ -1,3 +1,4 @@
+import { appendTables } from '../../data/append';
 import { findDuplicateRows } from '../../data/duplicates';
 import { kpiContexts } from '../../data/kpiContext';
 import { ok } from '../../lib/result';
@@ -100,6 +101,41 @@ export function createDataHandler(post: (message: DataResponse, transfer?: Trans
           // Outcome columns (visitors, orders, revenue) are not model inputs, but KPIs need them.
           const result = built.ok ? ok({ ...built.data, kpi: kpiContexts(table, panel).filter((_, i) => (panel.series[i]?.end ?? 0) > (panel.series[i]?.start ?? 0)) }) : built;
           post({ type: 'dataset', id: request.id, result }, result.ok ? datasetTransfer(result.data) : []);
+          return;
+        }
+        case 'append': {
+          if (!loaded) throw new Error('No data loaded');
+          const controller = new AbortController();
+          running.set(request.id, controller);
+          try {
+            const source = await openInput(request.input);
+            const next = await ingestFile(source, { signal: controller.signal, onProgress: (progress) => post({ type: 'progress', id: request.id, progress }) });
+            if (!next.ok) {
+              post({ type: 'appended', id: request.id, result: next });
+              return;
+            }
+            const roleOf = (role: string) => Object.entries(request.roles).filter(([, r]) => r === role).map(([name]) => name);
+            const merged = appendTables(loaded.result.table, loaded.result.rowNumbers, next.data.table, next.data.rowNumbers, { time: roleOf('time')[0] ?? null, series: roleOf('series') });
+            if (!merged.ok) {
+              post({ type: 'appended', id: request.id, result: merged });
+              return;
+            }
+            const { table, rowNumbers } = merged.data;
+            const { summaries } = loaded.result;
+            const panel = buildPanel(table, request.roles, summaries, { rowNumbers });
+            const built = buildDataset(panel, summaries, request.options);
+            if (!built.ok) {
+              post({ type: 'appended', id: request.id, result: built });
+              return;
+            }
+            // The merged table is the loaded data from now on (the analyst's next steps see the new rows).
+            loaded = { result: { ...loaded.result, table, rowNumbers }, duplicates: null };
+            const dataset = { ...built.data, kpi: kpiContexts(table, panel).filter((_, i) => (panel.series[i]?.end ?? 0) > (panel.series[i]?.start ?? 0)) };
+            const { appended, overlaps, ignoredColumns, newFrom, newTo } = merged.data;
+            post({ type: 'appended', id: request.id, result: ok({ dataset, summary: { fileName: next.data.facts.fileName, rowCount: table.rowCount, appended, overlaps, ignoredColumns, newFrom, newTo } }) }, datasetTransfer(dataset));
+          } finally {
+            running.delete(request.id);
+          }
           return;
         }
         case 'analyze':

@@ -6,6 +6,7 @@ import { fromModelSpace, makeWindows } from '../../ml/features';
 import { permutationImportance } from '../../ml/importance';
 import { ADAM_EPSILON, buildLstmModel } from '../../ml/lstm';
 import { toCsv, UTF8_BOM } from '../../lib/csv';
+import { fail, ok, type Result } from '../../lib/result';
 import { bundleFileName, compareSchema, createManifest, datasetFromBundle, loadBundleModel, modelCard, readBundle, writeBundle } from '../../ml/bundle';
 import { regressionMetrics } from '../../ml/metrics';
 import { predictValues, predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
@@ -15,7 +16,7 @@ import { CHECKPOINT_DATASET_KEY, CHECKPOINT_KEY } from '../storageKeys';
 import { identifyLevers } from '../../ml/leverRoles';
 import { checkConstraints } from '../../ml/optimize';
 import { optimizeWithModel } from '../../ml/planOptimizer';
-import { toWorkerError, type BackendChoice, type FeatureImportance, type MlRequest, type MlResponse, type PlanForecast, type SeriesForecast, type TrainEvent, type TrainFailure, type TrainResult, type WhatIfContext, type WhatIfRequest, type WhatIfResult } from '../protocol';
+import { toWorkerError, type BackendChoice, type FeatureImportance, type MlRequest, type MlResponse, type PlanForecast, type SeriesForecast, type TrainEvent, type TrainFailure, type TrainResult, type UpdateResult, type UpdateScore, type WhatIfContext, type WhatIfRequest, type WhatIfResult } from '../protocol';
 
 /** How the handler reaches tf.js backends: the worker wires the real ones, tests the cpu. */
 export interface BackendEnv {
@@ -207,6 +208,84 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
         event(id, { kind: 'fallback', from: failed, to: next, reason: thrown instanceof Error ? thrown.message : String(thrown), epoch: s.epochsDone });
       }
     }
+  };
+
+  /**
+   * Update with new data: the model's error on the newest days (held out)
+   * before and after fine-tuning on everything before them, from the current
+   * weights; keeps the fine-tuned weights unless they do worse there.
+   */
+  const updateModel = async (id: number, s: Session, dataset: Dataset, holdoutFrom: number, epochs: number): Promise<Result<UpdateResult, string>> => {
+    const model = s.model!;
+    const spec = dataset.spec;
+    const split: Dataset = { ...dataset, trainEnd: holdoutFrom, validEnd: holdoutFrom };
+    const train = makeWindows(split, { split: 'train', horizon: 'mixed', seed: s.settings.seed });
+    const holdout = makeWindows(split, { split: 'test', horizon: 1 });
+    if (holdout.count === 0 || train.count === 0) return fail('noNewTargets');
+    const timeline = [makeWindows(split, { split: 'train', horizon: 1 }), holdout];
+    const score = async (): Promise<{ score: UpdateScore; timeline: Float64Array[] }> => {
+      const predicted = toOriginalUnits(spec, await predictWindows(model, holdout));
+      let abs = 0;
+      let total = 0;
+      for (let i = 0; i < holdout.count; i++) {
+        abs += Math.abs(predicted[i]! - holdout.actual[i]!);
+        total += Math.abs(holdout.actual[i]!);
+      }
+      const all = await Promise.all(timeline.map(async (w) => toOriginalUnits(spec, await predictWindows(model, w))));
+      return { score: { mae: abs / holdout.count, wape: total > 0 ? abs / total : NaN }, timeline: all };
+    };
+    const before = await score();
+    const previous = await snapshot(model);
+    const started = performance.now();
+    const optimizer = tf.train.adam(s.settings.learningRate, 0.9, 0.999, ADAM_EPSILON);
+    try {
+      event(id, { kind: 'phase', phase: 'training' });
+      await trainLoop({
+        model,
+        optimizer,
+        loss: spec.target.kind === 'binary' ? 'binaryCrossentropy' : 'mse',
+        train,
+        valid: holdout.count > 0 ? { ...holdout, count: 0 } : holdout,
+        settings: { ...s.settings, epochs, patience: 0 },
+        onBatch: (progress) => event(id, { kind: 'batch', progress, epochs, trainCount: train.count }),
+        onEpoch: (result) => event(id, { kind: 'epoch', result }),
+      });
+    } finally {
+      optimizer.dispose();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const after = await score();
+    const kept = after.score.wape <= before.score.wape || !(before.score.wape === before.score.wape) ? 'fineTuned' : 'previous';
+    if (kept === 'previous') {
+      const weights = previous.map((w) => tf.tensor(w.values, w.shape));
+      model.setWeights(weights);
+      weights.forEach((w) => w.dispose());
+    }
+    // Error over time, per week of target days.
+    const weeks = new Map<number, { day: number; abs: [number, number]; total: number }>();
+    timeline.forEach((w, k) => {
+      for (let i = 0; i < w.count; i++) {
+        const grid = dataset.series[w.series[i]!]!;
+        const day = grid.times[w.step[i]!]!;
+        const week = Math.floor((day - 4) / 7) * 7 + 4;
+        const entry = weeks.get(week) ?? { day: week, abs: [0, 0], total: 0 };
+        const actual = w.actual[i]!;
+        entry.abs[0] += Math.abs(before.timeline[k]![i]! - actual);
+        entry.abs[1] += Math.abs(after.timeline[k]![i]! - actual);
+        entry.total += Math.abs(actual);
+        weeks.set(week, entry);
+      }
+    });
+    const drift = [...weeks.values()].sort((a, b) => a.day - b.day).filter((e) => e.total > 0).map((e) => ({ day: e.day, before: e.abs[0] / e.total, after: e.abs[1] / e.total }));
+    // The merged data is the session's data from now on: what-if plans start after the new rows.
+    session = { ...s, dataset, snapshot: await snapshot(model) };
+    if (store) {
+      await store.save(CHECKPOINT_DATASET_KEY, dataset);
+      await checkpoint(session);
+    }
+    let holdoutTo = -Infinity;
+    for (let i = 0; i < holdout.count; i++) holdoutTo = Math.max(holdoutTo, dataset.series[holdout.series[i]!]!.times[holdout.step[i]!]!);
+    return ok({ before: before.score, after: after.score, kept, holdoutFrom, holdoutTo, holdoutCount: holdout.count, epochs, seconds, drift });
   };
 
   const finish = async (id: number, s: Session): Promise<TrainResult> => {
@@ -527,6 +606,12 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
           }
           return;
         }
+        case 'update': {
+          const s = session;
+          if (!s?.model) throw new Error('No trained model');
+          post({ type: 'updated', id: request.id, result: await updateModel(request.id, s, request.dataset, request.holdoutFrom, request.epochs) });
+          return;
+        }
         case 'forecast': {
           const f = await forecast(request.series);
           post({ type: 'forecast', id: request.id, forecast: f }, [f.times.buffer, f.actual.buffer, f.predicted.buffer, f.lower.buffer, f.upper.buffer]);
@@ -553,6 +638,8 @@ export function whatIfContext(d: Dataset, conformalQuantile90: number): WhatIfCo
     lastDay: d.series.map((g) => g.times[g.times.length - 1] ?? NaN),
     firstDay: d.series.map((g) => g.times[0] ?? NaN),
     conformalQuantile90,
+    trainEnd: d.trainEnd,
+    validEnd: d.validEnd,
     targetMeaning: d.targetMeaning,
     kpi: d.kpi,
     typicalLevers: d.typicalLevers,

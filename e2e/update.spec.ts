@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from './fixtures';
+
+// The sample with its last month withheld, then added back (with the 3 days
+// before it again: overlaps, which replace the same rows).
+const lines = readFileSync(new URL('../public/samples/promotions.csv', import.meta.url), 'utf8').trim().split('\n');
+const [header, ...rows] = lines as [string, ...string[]];
+const base = rows.filter((r) => r < '2024-12-01');
+const newer = rows.filter((r) => r >= '2024-11-28');
+const overlapping = newer.filter((r) => r < '2024-12-01').length;
+
+test('an update with the last month withheld, then added, shows the error before and after fine-tuning', async ({ data, page }) => {
+  test.setTimeout(420_000);
+  await data.uploadContent('promotions-to-november.csv', [header, ...base].join('\n'));
+  await data.expectRows(base.length);
+  await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('2');
+  await page.getByRole('combobox', { name: 'Compute backend' }).selectOption('wasm');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByRole('table', { name: 'Test metrics' })).toBeVisible({ timeout: 300_000 });
+  const prediction = page.getByRole('region', { name: 'Prediction' });
+  await expect(prediction).toContainText('Predicted', { timeout: 120_000 });
+
+  // A file without the target column is refused with a message naming it; nothing else changes.
+  const noTarget = [header.replace(',conversion_rate', ''), ...newer.map((r) => r.split(',').filter((_, i) => i !== 11).join(','))].join('\n');
+  await page.getByRole('button', { name: 'Update with new data' }).setInputFiles({ name: 'no-target.csv', mimeType: 'text/csv', buffer: Buffer.from(noTarget) });
+  await expect(page.getByRole('alert').filter({ hasText: 'no column “conversion_rate”' })).toBeVisible({ timeout: 60_000 });
+
+  await page.getByRole('button', { name: 'Update with new data' }).setInputFiles({ name: 'promotions-december.csv', mimeType: 'text/csv', buffer: Buffer.from([header, ...newer].join('\n')) });
+  const table = page.getByRole('table', { name: 'Update' });
+  await expect(table).toBeVisible({ timeout: 300_000 });
+  await expect(page.getByText(`${newer.length - overlapping} new rows appended, ${overlapping} overlapping rows replaced`)).toBeVisible();
+  for (const name of ['Before fine-tuning', 'After fine-tuning']) {
+    const cells = await table.getByRole('row', { name: new RegExp(`^${name}`) }).getByRole('cell').allInnerTexts();
+    expect(cells).toHaveLength(2);
+    expect(cells[1]).toMatch(/^\d+(\.\d+)?%$/);
+  }
+  await expect(page.getByText('Error over time (WAPE per week)')).toBeVisible();
+  // What-if now plans from the end of the new rows: its default start is the day after them.
+  await expect(page.getByLabel('Plan starts')).toHaveValue('2024-12-31', { timeout: 60_000 });
+});
