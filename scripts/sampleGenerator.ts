@@ -38,6 +38,8 @@
  * around a level driven by season, weekday, holidays, trend, promotion and ad stock.
  */
 
+import { mulberry32, type Rng } from '../src/lib/random';
+
 // ---------------------------------------------------------------------------
 // Vocabularies
 // ---------------------------------------------------------------------------
@@ -220,20 +222,7 @@ export const DEFAULT_PARAMS: GeneratorParams = {
 // Seeded random numbers (mulberry32 + hand-written samplers)
 // ---------------------------------------------------------------------------
 
-/** A source of uniform floats in [0, 1). */
-export type Rng = () => number;
 
-/** mulberry32: a tiny 32-bit seeded PRNG returning uniform floats in [0, 1). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Mix integers into one 32-bit seed (for independent per-series, per-purpose streams). */
 function mixSeed(...parts: number[]): number {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Deflate, deflateSync, inflateSync, strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnSummary, ColumnType, RoleMap } from '../data/types';
 import {
   BUNDLE_FORMAT_VERSION,
@@ -33,18 +33,9 @@ import { buildLstmModel } from './lstm';
 import { loadPanel, readSample } from './testing';
 import type { Dataset } from './types';
 import { planWindows } from './whatif';
+import { checkCpuBackendWithoutLeaks } from './tfTesting';
 
-let tensorsBefore = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  await tf.ready();
-});
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+checkCpuBackendWithoutLeaks();
 
 const regression = (wape: number) => ({ count: 120, mae: 0.004, rmse: 0.006, mape: NaN, mapeSkipped: 2, wape, smape: 0.11, r2: NaN });
 

@@ -1,30 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropoutMask, fastGradients, fastLstmOf, fastPredict, stepInputs, type FastLoss, type FastLstm } from './fastLstm';
-import { registerBackends } from './backends';
+import { registerBackends, seededValues } from './backends';
 import { buildLstmModel, type LstmModelSettings } from './lstm';
+import { checkCpuBackendWithoutLeaks } from './tfTesting';
 
-let tensorsBefore = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  await tf.ready();
-});
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
-
-function seeded(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let s = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+checkCpuBackendWithoutLeaks();
 
 const base: LstmModelSettings = { windowLength: 5, featureCount: 3, units: 6, layers: 1, dropout: 0, learningRate: 1e-3, seed: 3, output: 'regression' };
 
@@ -58,10 +39,10 @@ const cases: readonly Case[] = [
 
 function inputs(c: Case): { x: tf.Tensor3D; steps: tf.Tensor2D[]; y: tf.Tensor2D } {
   const { windowLength: T, featureCount: F } = c.settings;
-  const values = seeded(c.batch * T * F, 17);
+  const values = seededValues(c.batch * T * F, 17);
   const x = tf.tensor3d(values, [c.batch, T, F]);
   const steps = stepInputs(values, c.batch, T, F);
-  const raw = seeded(c.batch, 29);
+  const raw = seededValues(c.batch, 29);
   const y = tf.tensor2d(c.settings.output === 'binary' ? raw.map((v) => (v > 0 ? 1 : 0)) : raw.map((v) => v * 2), [c.batch, 1]);
   return { x, steps, y };
 }

@@ -2,6 +2,7 @@ import type { Panel, PanelColumn } from '../data/panel';
 import { DEFAULT_MARGIN, targetMeaning } from '../data/kpiContext';
 import { fillMethodFor, type FillMethod } from '../data/quality';
 import type { ColumnSummary } from '../data/types';
+import { mulberry32 } from '../lib/random';
 import { fail, ok, type Result } from '../lib/result';
 import type { Dataset, FeatureSource, FeatureSpec, LeverRange, Scaler, SeriesGrid, SplitName, TargetKind, TargetTransform, Windows } from './types';
 
@@ -284,13 +285,8 @@ export function buildDataset(panel: Panel, summaries: readonly ColumnSummary[], 
   } else {
     // A cross-section has no time: a seeded shuffle decides the split.
     splitKey = new Float64Array(n);
-    let s = (options.seed ?? 42) >>> 0;
-    for (let i = 0; i < n; i++) {
-      s = (s + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(s ^ (s >>> 15), 1 | s);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      splitKey[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    }
+    const random = mulberry32(options.seed ?? 42);
+    for (let i = 0; i < n; i++) splitKey[i] = random();
     trainEnd = 1 - TEST_SHARE - VALIDATION_SHARE;
     validEnd = 1 - TEST_SHARE;
   }
@@ -561,13 +557,7 @@ export function makeWindows(dataset: Dataset, options: WindowOptions): Windows {
   const L = spec.windowLength;
   const F = spec.features.length;
   const picks: { series: number; step: number; horizon: number }[] = [];
-  let rng = (options.seed ?? 7) >>> 0;
-  const random = () => {
-    rng = (rng + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(rng ^ (rng >>> 15), 1 | rng);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(options.seed ?? 7);
   dataset.series.forEach((grid, si) => {
     for (let t = 0; t < grid.times.length; t++) {
       if (!(grid.targetModel[t]! === grid.targetModel[t]!)) continue;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, permutationImportance } from './importance';
+import { mulberry32 } from '../lib/random';
+import { permutationImportance } from './importance';
 import type { Windows } from './types';
 
 /** Mean absolute error over all pairs (the fakes never produce NaN). */

@@ -5,6 +5,7 @@
  * the error grows. Works with any `predict` — the LSTM, the ridge baseline
  * or a test fake — because it only touches the input tensor's values.
  */
+import { mulberry32 } from '../lib/random';
 import type { Windows } from './types';
 
 /** How much the error grows when one feature group is shuffled. */
@@ -124,20 +125,6 @@ export async function permutationImportance(options: PermutationImportanceOption
   return results.sort(byIncreaseDescending);
 }
 
-/**
- * mulberry32: a tiny seeded 32-bit PRNG. Returns a function giving uniform
- * floats in [0, 1); the same seed gives the same sequence.
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------
 // Helpers

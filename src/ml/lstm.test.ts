@@ -1,20 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ADAM_EPSILON, DEFAULT_MODEL_SETTINGS, LSTM_GATES, buildLstmModel, orthogonalGateBlocks, unitForgetBias, type LstmModelSettings } from './lstm';
+import { checkCpuBackendWithoutLeaks } from './tfTesting';
 
 const small: LstmModelSettings = { windowLength: 5, featureCount: 3, units: 8, layers: 1, dropout: 0, learningRate: 1e-3, seed: 7, output: 'regression' };
 
-let tensorsBefore = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  await tf.ready();
-});
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+checkCpuBackendWithoutLeaks();
 
 /** Runs `fn` on a fresh model and disposes model and optimizer afterwards. */
 async function withModel<T>(settings: LstmModelSettings, fn: (model: tf.LayersModel, optimizer: tf.Optimizer) => T | Promise<T>): Promise<T> {

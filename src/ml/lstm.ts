@@ -3,6 +3,7 @@
  * lr 1e-3, MSE) as a tf.js Layers model with deterministic initial weights.
  */
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from '../lib/random';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from './settings';
 
 /** What the model predicts: a standardised number, or a yes/no probability. */
@@ -187,14 +188,7 @@ function norm(values: Float64Array, start: number, length: number): number {
 
 /** Standard normal draws from a seeded mulberry32 stream (Box–Muller). */
 function gaussian(seed: number): () => number {
-  let state = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(Math.trunc(seed) ^ 0x9e3779b9);
   let spare: number | null = null;
   return () => {
     if (spare !== null) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from '../lib/random';
 import { fastGradients, fastLstmOf, fastPredict, stepInputs, type FastLstm } from './fastLstm';
 import type { TrainSettings } from './settings';
 import type { Windows } from './types';
@@ -58,12 +59,9 @@ const REPORT_EVERY_MS = 250;
 export function shuffledOrder(n: number, seed: number): Int32Array {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  let s = seed >>> 0;
+  const random = mulberry32(seed);
   for (let i = n - 1; i > 0; i--) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    const j = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * (i + 1));
+    const j = Math.floor(random() * (i + 1));
     const tmp = order[i]!;
     order[i] = order[j]!;
     order[j] = tmp;

@@ -1,0 +1,21 @@
+/**
+ * Vitest setup shared by the tf.js unit tests: the cpu backend, and a check
+ * after every test that it left no tensor behind.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
+
+/** Registers the hooks in the calling test file (call at its top level). */
+export function checkCpuBackendWithoutLeaks(): void {
+  let tensorsBefore = 0;
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    await tf.ready();
+  });
+  beforeEach(() => {
+    tensorsBefore = tf.memory().numTensors;
+  });
+  afterEach(() => {
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+}
