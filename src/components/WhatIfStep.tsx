@@ -4,7 +4,7 @@ import { ForecastChart } from '../charts/ForecastChart';
 import { formatDay, formatNumber, formatPercent, type Locale } from '../lib/i18n';
 import { extrapolationOf } from '../state/extrapolation';
 import { useLocale, useT } from '../state/i18n';
-import { contextSeries, leverSliderRange, type ContextChoice } from '../state/slices/whatIfSlice';
+import { contextSeries, dataEndDay, leverSliderRange, type ContextChoice } from '../state/slices/whatIfSlice';
 import { useAppStore } from '../state/store';
 import { scenarioView, type ScenarioView } from '../state/whatIfView';
 import type { Scenario } from '../state/slices/whatIfSlice';
@@ -106,7 +106,7 @@ export function WhatIfStep() {
   const series = contextSeries(context, scenario.context);
   const warnings = extrapolationOf(context, scenario, series);
   const hasTime = !spec.crossSection;
-  const dataEnd = Math.max(...context.lastDay.filter(Number.isFinite));
+  const dataEnd = dataEndDay(context);
 
   const keyOptions = spec.seriesColumns.flatMap((column, c) =>
     Array.from(new Set(context.seriesKeys.map((k) => k[c] ?? ''))).sort().map((value) => ({ choice: { kind: 'key', column: c, value } as ContextChoice, label: t('whatif.allWith', { column, value }) })),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendTables } from './append';
+import { appendTables, holdoutStart } from './append';
 import type { TypedColumn, TypedTable } from './types';
 
 const numeric = (name: string, values: number[], type: TypedColumn['type'] = 'number'): TypedColumn => ({ name, type, data: { storage: 'numeric', values: Float64Array.from(values) } });
@@ -45,5 +45,16 @@ describe('appendTables', () => {
   it('without a time column appends everything (nothing overlaps)', () => {
     const r = appendTables(older, rows(4), table(numeric('day', [1], 'date'), coded('segment', ['a'], [0]), numeric('y', [9])), rows(1), { time: null, series: [] });
     expect(r.ok && [r.data.appended, r.data.overlaps, r.data.table.rowCount]).toEqual([1, 0, 5]);
+  });
+});
+
+describe('holdoutStart', () => {
+  it.each([
+    { first: 100, last: 130, start: 122, why: '31 new days: the last 9 (30 %)' },
+    { first: 100, last: 106, start: 100, why: 'a week: all of it' },
+    { first: 100, last: 102, start: 100, why: 'fewer days than a week: never before the first new day' },
+    { first: 100, last: 119, start: 113, why: '20 days: at least a week' },
+  ])('$why', ({ first, last, start }) => {
+    expect(holdoutStart(first, last)).toBe(start);
   });
 });

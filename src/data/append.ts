@@ -33,6 +33,17 @@ export type AppendError =
   | { readonly code: 'appendTypeChanged'; readonly params: { readonly column: string; readonly was: string; readonly now: string } }
   | { readonly code: 'appendNoRows'; readonly params: Record<string, never> };
 
+/** Share of the new days held out to compare the model before and after fine-tuning (at least a week). */
+const UPDATE_HOLDOUT_SHARE = 0.3;
+const UPDATE_HOLDOUT_MIN_DAYS = 7;
+
+/** The first held-out day of an update: the last 30 % (at least a week) of the new days, never before the first new day. */
+export function holdoutStart(firstNewDay: number, lastNewDay: number): number {
+  const span = lastNewDay - firstNewDay + 1;
+  const days = Math.max(UPDATE_HOLDOUT_MIN_DAYS, Math.round(span * UPDATE_HOLDOUT_SHARE));
+  return Math.max(firstNewDay, lastNewDay - days + 1);
+}
+
 /** The cell of `column` at `row` as a comparable key part. */
 function keyPart(column: TypedColumn, row: number): string {
   const data = column.data;

@@ -16,6 +16,7 @@
  * Tested against tf.js autodiff of `model.apply` (src/ml/fastLstm.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { LSTM_GATES } from './lstm';
 
 /** The gate activation the LSTM layer was built with (tf.js defaults to hard sigmoid; ours use sigmoid). */
 export type GateActivation = 'sigmoid' | 'hardSigmoid';
@@ -165,9 +166,9 @@ interface GateWeights {
 const CELL_GATE = 2;
 
 function gateWeights(layer: FastLstmLayer): GateWeights {
-  const kernel = tf.split(layer.kernel as tf.Tensor2D, 4, 1);
-  const recurrent = tf.split(layer.recurrent as tf.Tensor2D, 4, 1);
-  const bias = tf.split(layer.bias as tf.Tensor1D, 4, 0);
+  const kernel = tf.split(layer.kernel as tf.Tensor2D, LSTM_GATES, 1);
+  const recurrent = tf.split(layer.recurrent as tf.Tensor2D, LSTM_GATES, 1);
+  const bias = tf.split(layer.bias as tf.Tensor1D, LSTM_GATES, 0);
   const scale = (t: tf.Tensor, gate: number): tf.Tensor => (gate === CELL_GATE && layer.gate === 'sigmoid' ? tf.mul(t, 2) : t);
   return {
     stacked: kernel.map((k, g) => scale(tf.concat([k, recurrent[g]!], 0), g) as tf.Tensor2D),

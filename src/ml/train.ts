@@ -99,7 +99,8 @@ export async function predictValues(model: tf.LayersModel, x: Float32Array, coun
     input.dispose();
   }
   try {
-    return Float32Array.from(await output.data());
+    // The tensor is disposed below, so its data array is ours alone (no copy needed).
+    return (await output.data()) as Float32Array;
   } finally {
     output.dispose();
   }

@@ -31,6 +31,9 @@ export type DataRequest =
 /** Update with new data: append a newer file to the loaded table and encode it with the trained model's spec. */
 export type AppendRequest = { readonly type: 'append'; readonly id: number; readonly input: FileInput; readonly roles: RoleMap; readonly options: DatasetOptions };
 
+/** Why an update file was refused, by the stage that refused it: reading it, appending it, or encoding the result. */
+export type UpdateDataError = { readonly stage: 'read'; readonly error: IngestError } | { readonly stage: 'append'; readonly error: AppendError } | { readonly stage: 'dataset'; readonly error: DatasetError };
+
 /** What appending a file did. */
 export interface AppendSummary {
   readonly fileName: string;
@@ -72,7 +75,7 @@ export type DataResponse =
   | { readonly type: 'ingested'; readonly id: number; readonly result: Result<DatasetSummary, IngestError> }
   | { readonly type: 'analyzed'; readonly id: number; readonly analysis: Analysis }
   | DatasetResponse
-  | { readonly type: 'appended'; readonly id: number; readonly result: Result<{ readonly dataset: Dataset; readonly summary: AppendSummary }, IngestError | AppendError | DatasetError> }
+  | { readonly type: 'appended'; readonly id: number; readonly result: Result<{ readonly dataset: Dataset; readonly summary: AppendSummary }, UpdateDataError> }
   | { readonly type: 'error'; readonly id: number; readonly error: WorkerError };
 
 /** Turns anything thrown into a plain error that survives structured clone. */

@@ -1,15 +1,17 @@
 import type { StateCreator } from 'zustand';
 import type { BundleError } from '../../ml/bundle';
+import { holdoutStart } from '../../data/append';
 import { dataClient } from '../../workers/clients/dataClient';
 import { mlClient } from '../../workers/clients/mlClient';
-import type { AppendSummary, UpdateResult } from '../../workers/protocol';
+import type { AppendSummary, UpdateDataError, UpdateResult } from '../../workers/protocol';
 import type { AppState } from '../store';
+import { dataEndDay, defaultStartDay } from './whatIfSlice';
 
-/** Share of the new days held out to compare the model before and after fine-tuning (at least a week). */
-const UPDATE_HOLDOUT_SHARE = 0.3;
-const UPDATE_HOLDOUT_MIN_DAYS = 7;
 /** Fine-tuning epochs on an update. */
-export const UPDATE_EPOCHS = 3;
+const UPDATE_EPOCHS = 3;
+
+/** Message key prefix per stage of an update that can refuse the file. */
+const STAGE_MESSAGES: Record<UpdateDataError['stage'], string> = { read: 'error.', append: 'update.', dataset: 'train.error.' };
 
 /** A message key and its parameters (the catalog has a key per failure). */
 export interface UpdateMessage {
@@ -17,12 +19,6 @@ export interface UpdateMessage {
   readonly params: Readonly<Record<string, string | number>>;
 }
 
-/** The first held-out day: the last 30 % (at least a week) of the new days, never before the first new day. */
-export function holdoutStart(firstNewDay: number, lastNewDay: number): number {
-  const span = lastNewDay - firstNewDay + 1;
-  const days = Math.max(UPDATE_HOLDOUT_MIN_DAYS, Math.round(span * UPDATE_HOLDOUT_SHARE));
-  return Math.max(firstNewDay, lastNewDay - days + 1);
-}
 
 export interface ModelSlice {
   importError: BundleError | null;
@@ -63,12 +59,12 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
         reuse: { spec: context.spec, trainEnd: context.trainEnd, validEnd: context.validEnd },
       });
       if (!appended.ok) {
-        const { code, params } = appended.reason as { code: string; params: Record<string, string | number> };
-        failWith(code.startsWith('append') ? `update.${code}` : code in { noTarget: 1, targetNotNumeric: 1, tooFewTargets: 1, constantTarget: 1 } ? `train.error.${code}` : `error.${code}`, params);
+        const { stage, error } = appended.reason;
+        failWith(`${STAGE_MESSAGES[stage]}${error.code}`, error.params as Record<string, string | number>);
         return;
       }
       const { dataset, summary } = appended.data;
-      const dataEnd = Math.max(...context.lastDay.filter(Number.isFinite));
+      const dataEnd = dataEndDay(context);
       set({ updateSummary: summary, dataset: get().dataset ? { ...get().dataset!, rowCount: summary.rowCount } : null });
       if (summary.newTo === null || !(summary.newTo > dataEnd)) {
         failWith('update.noNewDays', { end: new Date(dataEnd * 86_400_000).toISOString().slice(0, 10) });
@@ -81,11 +77,11 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
         return;
       }
       set({ updateStatus: 'done', updateResult: updated.data, forecast: null, optimizeResult: null });
-      const wasDefaultStart = get().scenario?.startDay === dataEnd + Math.max(1, context.spec.periodDays);
+      const wasDefaultStart = get().scenario?.startDay === defaultStartDay(context);
       await get().loadWhatIfContext();
       // A plan that started the day after the old data now starts the day after the new rows.
       const next = get().whatIfContext;
-      if (wasDefaultStart && next) get().updateScenario({ startDay: Math.max(...next.lastDay.filter(Number.isFinite)) + Math.max(1, next.spec.periodDays) });
+      if (wasDefaultStart && next) get().updateScenario({ startDay: defaultStartDay(next) });
     } catch (thrown) {
       failWith('error.unexpected', { message: thrown instanceof Error ? thrown.message : String(thrown) });
     }

@@ -98,6 +98,16 @@ export function buildPlans(context: WhatIfContext, scenario: Scenario, points = 
   return { plans, curves };
 }
 
+/** The last day with data in any series (day number). */
+export function dataEndDay(context: WhatIfContext): number {
+  return Math.max(...context.lastDay.filter(Number.isFinite));
+}
+
+/** Where a new plan starts: the step after the data ends. */
+export function defaultStartDay(context: WhatIfContext): number {
+  return dataEndDay(context) + Math.max(1, context.spec.periodDays);
+}
+
 /** A first scenario: the first series, the day after the data ends, a week, the most common promotion. */
 export function defaultScenario(context: WhatIfContext): Scenario {
   const levers: Record<string, RawValue> = {};
@@ -107,9 +117,7 @@ export function defaultScenario(context: WhatIfContext): Scenario {
     if (range?.kind === 'category') levers[lever] = range.values.find((v) => v !== none) ?? none;
     else levers[lever] = none;
   }
-  const last = Math.max(...context.lastDay.filter(Number.isFinite));
-  const period = Math.max(1, context.spec.periodDays);
-  return { context: { kind: 'series', index: 0 }, startDay: last + period, horizon: 7, promoStart: 0, promoDuration: 7, levers };
+  return { context: { kind: 'series', index: 0 }, startDay: defaultStartDay(context), horizon: 7, promoStart: 0, promoDuration: 7, levers };
 }
 
 export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (set, get) => {

@@ -3,8 +3,7 @@ import type { RoleMap } from '../../data/types';
 import type { DatasetError, DatasetOptions } from '../../ml/features';
 import type { Dataset } from '../../ml/types';
 import type { Result } from '../../lib/result';
-import type { AppendError } from '../../data/append';
-import type { Analysis, AppendSummary, DataRequest, DataResponse, DatasetSummary, FileInput } from '../protocol';
+import type { Analysis, AppendSummary, DataRequest, DataResponse, DatasetSummary, FileInput, UpdateDataError } from '../protocol';
 import { expectReply, WorkerBridge } from './bridge';
 
 export { WorkerFailure } from './bridge';
@@ -37,7 +36,7 @@ export class DataClient {
   }
 
   /** Appends a newer file to the loaded table and encodes the whole with `options.reuse` (Update with new data). */
-  async append(input: FileInput, roles: RoleMap, options: DatasetOptions): Promise<Result<{ dataset: Dataset; summary: AppendSummary }, IngestError | AppendError | DatasetError>> {
+  async append(input: FileInput, roles: RoleMap, options: DatasetOptions): Promise<Result<{ dataset: Dataset; summary: AppendSummary }, UpdateDataError>> {
     return expectReply(await this.bridge.request((id) => ({ type: 'append', id, input, roles, options })), 'appended').result;
   }
 

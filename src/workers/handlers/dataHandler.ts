@@ -1,14 +1,15 @@
 import { appendTables } from '../../data/append';
 import { findDuplicateRows } from '../../data/duplicates';
 import { kpiContexts } from '../../data/kpiContext';
-import { ok } from '../../lib/result';
+import { fail, ok, type Result } from '../../lib/result';
 import { ingestFile, type ByteSource, type IngestResult } from '../../data/ingest';
 import { buildPanel } from '../../data/panel';
 import { qualityReport } from '../../data/quality';
-import type { RoleMap } from '../../data/types';
-import { buildDataset } from '../../ml/features';
+import type { ColumnSummary, RoleMap, TypedTable } from '../../data/types';
+import { buildDataset, type DatasetError, type DatasetOptions } from '../../ml/features';
+import type { Dataset } from '../../ml/types';
 import { datasetTransfer } from './datasetTransfer';
-import { toWorkerError, type Analysis, type DataRequest, type DataResponse, type FileInput } from '../protocol';
+import { toWorkerError, type Analysis, type DataRequest, type DataResponse, type FileInput, type UpdateDataError } from '../protocol';
 
 /** Reads a Blob (a File, or a fetched sample) in byte ranges. */
 export function blobSource(blob: Blob, name: string): ByteSource {
@@ -24,6 +25,18 @@ async function openInput(input: FileInput): Promise<ByteSource> {
   const response = await fetch(input.url);
   if (!response.ok) throw new Error(`Could not load ${input.url}: HTTP ${response.status}`);
   return blobSource(await response.blob(), input.name);
+}
+
+/**
+ * The model-ready data set of `table` under `roles`, with the KPI context per
+ * series: outcome columns (visitors, orders, revenue) are not model inputs,
+ * but KPIs need them.
+ */
+function modelData(table: TypedTable, rowNumbers: Int32Array, summaries: readonly ColumnSummary[], roles: RoleMap, options: DatasetOptions): Result<Dataset, DatasetError> {
+  const panel = buildPanel(table, roles, summaries, { rowNumbers });
+  const built = buildDataset(panel, summaries, options);
+  if (!built.ok) return built;
+  return ok({ ...built.data, kpi: kpiContexts(table, panel).filter((_, i) => (panel.series[i]?.end ?? 0) > (panel.series[i]?.start ?? 0)) });
 }
 
 /**
@@ -95,47 +108,25 @@ export function createDataHandler(post: (message: DataResponse, transfer?: Trans
         }
         case 'dataset': {
           if (!loaded) throw new Error('No data loaded');
-          const { table, summaries } = loaded.result;
-          const panel = buildPanel(table, request.roles, summaries, { rowNumbers: loaded.result.rowNumbers });
-          const built = buildDataset(panel, summaries, request.options);
-          // Outcome columns (visitors, orders, revenue) are not model inputs, but KPIs need them.
-          const result = built.ok ? ok({ ...built.data, kpi: kpiContexts(table, panel).filter((_, i) => (panel.series[i]?.end ?? 0) > (panel.series[i]?.start ?? 0)) }) : built;
+          const result = modelData(loaded.result.table, loaded.result.rowNumbers, loaded.result.summaries, request.roles, request.options);
           post({ type: 'dataset', id: request.id, result }, result.ok ? datasetTransfer(result.data) : []);
           return;
         }
         case 'append': {
           if (!loaded) throw new Error('No data loaded');
-          const controller = new AbortController();
-          running.set(request.id, controller);
-          try {
-            const source = await openInput(request.input);
-            const next = await ingestFile(source, { signal: controller.signal, onProgress: (progress) => post({ type: 'progress', id: request.id, progress }) });
-            if (!next.ok) {
-              post({ type: 'appended', id: request.id, result: next });
-              return;
-            }
-            const roleOf = (role: string) => Object.entries(request.roles).filter(([, r]) => r === role).map(([name]) => name);
-            const merged = appendTables(loaded.result.table, loaded.result.rowNumbers, next.data.table, next.data.rowNumbers, { time: roleOf('time')[0] ?? null, series: roleOf('series') });
-            if (!merged.ok) {
-              post({ type: 'appended', id: request.id, result: merged });
-              return;
-            }
-            const { table, rowNumbers } = merged.data;
-            const { summaries } = loaded.result;
-            const panel = buildPanel(table, request.roles, summaries, { rowNumbers });
-            const built = buildDataset(panel, summaries, request.options);
-            if (!built.ok) {
-              post({ type: 'appended', id: request.id, result: built });
-              return;
-            }
-            // The merged table is the loaded data from now on (the analyst's next steps see the new rows).
-            loaded = { result: { ...loaded.result, table, rowNumbers }, duplicates: null };
-            const dataset = { ...built.data, kpi: kpiContexts(table, panel).filter((_, i) => (panel.series[i]?.end ?? 0) > (panel.series[i]?.start ?? 0)) };
-            const { appended, overlaps, ignoredColumns, newFrom, newTo } = merged.data;
-            post({ type: 'appended', id: request.id, result: ok({ dataset, summary: { fileName: next.data.facts.fileName, rowCount: table.rowCount, appended, overlaps, ignoredColumns, newFrom, newTo } }) }, datasetTransfer(dataset));
-          } finally {
-            running.delete(request.id);
-          }
+          const refuse = (reason: UpdateDataError) => post({ type: 'appended', id: request.id, result: fail(reason) });
+          const next = await ingestFile(await openInput(request.input), { onProgress: (progress) => post({ type: 'progress', id: request.id, progress }) });
+          if (!next.ok) return refuse({ stage: 'read', error: next.reason });
+          const roleOf = (role: string) => Object.entries(request.roles).filter(([, r]) => r === role).map(([name]) => name);
+          const merged = appendTables(loaded.result.table, loaded.result.rowNumbers, next.data.table, next.data.rowNumbers, { time: roleOf('time')[0] ?? null, series: roleOf('series') });
+          if (!merged.ok) return refuse({ stage: 'append', error: merged.reason });
+          const { table, rowNumbers, appended, overlaps, ignoredColumns, newFrom, newTo } = merged.data;
+          const built = modelData(table, rowNumbers, loaded.result.summaries, request.roles, request.options);
+          if (!built.ok) return refuse({ stage: 'dataset', error: built.reason });
+          // The merged table is the loaded data from now on (the analyst's next steps see the new rows).
+          loaded = { result: { ...loaded.result, table, rowNumbers }, duplicates: null };
+          const summary = { fileName: next.data.facts.fileName, rowCount: table.rowCount, appended, overlaps, ignoredColumns, newFrom, newTo };
+          post({ type: 'appended', id: request.id, result: ok({ dataset: built.data, summary }) }, datasetTransfer(built.data));
           return;
         }
         case 'analyze':

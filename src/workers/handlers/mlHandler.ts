@@ -245,7 +245,8 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
         optimizer,
         loss: spec.target.kind === 'binary' ? 'binaryCrossentropy' : 'mse',
         train,
-        valid: holdout.count > 0 ? { ...holdout, count: 0 } : holdout,
+        // No validation: a fixed number of epochs, judged afterwards on the held-out days.
+        valid: { ...holdout, count: 0 },
         settings: { ...s.settings, epochs, patience: 0 },
         onBatch: (progress) => event(id, { kind: 'batch', progress, epochs, trainCount: train.count }),
         onEpoch: (result) => event(id, { kind: 'epoch', result }),
