@@ -1,6 +1,7 @@
 import { useState, type DragEvent } from 'react';
 import { useT } from '../state/i18n';
 import { useAppStore } from '../state/store';
+import { FileButton } from './FileButton';
 
 const SAMPLE_PATH = 'samples/promotions.csv';
 
@@ -36,18 +37,7 @@ export function DropZone() {
       <p className="dropzone-title">{active ? t('data.dropActive') : t('data.drop')}</p>
       <p className="muted">{t('data.intro')}</p>
       <div className="dropzone-actions">
-        <label className="button primary file-button">
-          {t('data.upload')}
-          <input
-            type="file"
-            accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values"
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              e.target.value = '';
-              if (file) void loadFile({ kind: 'file', file });
-            }}
-          />
-        </label>
+        <FileButton primary label={t('data.upload')} accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values" onFile={(file) => void loadFile({ kind: 'file', file })} />
         <span className="muted">{t('data.or')}</span>
         <button
           type="button"

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useT } from '../state/i18n';
 import { useAppStore } from '../state/store';
+import { FileButton } from './FileButton';
 
 /** Download the trained model as one file, or open a bundle (here or by dropping it on the page). */
 export function ModelBar() {
@@ -34,18 +35,7 @@ export function ModelBar() {
       <button type="button" className="button" disabled={!hasModel || busy} onClick={() => void download()}>
         {t('model.download')}
       </button>
-      <label className="button file-button">
-        {t('model.import')}
-        <input
-          type="file"
-          accept=".zip,application/zip"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (file) void importModel(file);
-          }}
-        />
-      </label>
+      <FileButton label={t('model.import')} accept=".zip,application/zip" onFile={(file) => void importModel(file)} />
       {importedName && !error && (
         <span role="status" className="muted small">
           {t('model.imported', { name: importedName })}

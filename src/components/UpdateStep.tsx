@@ -2,6 +2,7 @@ import { DriftChart } from '../charts/DriftChart';
 import { formatDay, formatNumber, formatPercent, type MessageKey } from '../lib/i18n';
 import { useLocale, useT } from '../state/i18n';
 import { useAppStore } from '../state/store';
+import { FileButton } from './FileButton';
 
 /** Update with new data: append a newer CSV, fine-tune, compare before and after on the newest days. */
 export function UpdateStep() {
@@ -34,19 +35,7 @@ export function UpdateStep() {
       <p className="muted">{t('update.intro')}</p>
       <p>
         <span className="muted">{t('update.drop')} </span>
-        <label className="button file-button">
-          {t('update.input')}
-          <input
-            type="file"
-            accept=".csv,.tsv,.txt,text/csv"
-            disabled={running}
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              e.target.value = '';
-              if (file) void update(file);
-            }}
-          />
-        </label>
+        <FileButton label={t('update.input')} accept=".csv,.tsv,.txt,text/csv" disabled={running} onFile={(file) => void update(file)} />
       </p>
       {running && (
         <p role="status">
