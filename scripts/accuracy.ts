@@ -8,26 +8,41 @@
  * Options (JSON, all optional): units, layers, dropout, learningRate,
  * batchSize, epochs, patience, seed (training settings, defaults the app's);
  * horizonOne (train on next-step targets only, not the app's mixed
- * horizons); history: false (blank the target-history features);
- * plateau (multiply the learning rate by this after an epoch without a new best).
+ * horizons); history: false (blank the target-history features); lags:
+ * false (blank the per-step observed targets, keep the recent level);
+ * plateau (multiply the learning rate by this after an epoch without a new
+ * best); averaging (weight-average decay, 0 = off); weighting (loss weight
+ * visitors × p(1 − p)); truthTargets (train on the noise-free rates: what
+ * the model could reach without noise).
+ *
+ * Besides the ratio it prints the error against the truth, the prediction
+ * bias, the ratio after a validation-fitted scale, and (stderr) the test
+ * dates with the largest share of the error.
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerBackends } from '../src/ml/backends';
-import { buildDataset, fromModelSpace, makeWindows } from '../src/ml/features';
+import { buildDataset, fromModelSpace, makeWindows, toModelSpace } from '../src/ml/features';
 import { buildLstmModel } from '../src/ml/lstm';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../src/ml/settings';
 import { loadPanel, readSample } from '../src/ml/testing';
-import { predictWindows, trainLoop } from '../src/ml/train';
+import { AVERAGING_DECAY, predictWindows, trainLoop } from '../src/ml/train';
 import type { Windows } from '../src/ml/types';
 import { generateSampleRows } from './sampleGenerator';
 
 interface Options extends TrainSettings {
   readonly horizonOne: boolean;
   readonly history: boolean;
+  /** false: blank the per-step observed targets but keep the recent level. */
+  readonly lags: boolean;
   readonly plateau: number;
+  readonly truthTargets: boolean;
+  /** Weight each training window's loss by its row's binomial information, visitors × p(1 − p) (p: the series' mean rate). */
+  readonly weighting: boolean;
+  /** Polyak averaging decay per step (0: off; default the app's). */
+  readonly averaging: number;
 }
 
-const options: Options = { ...DEFAULT_TRAIN_SETTINGS, horizonOne: false, history: true, plateau: 1, ...(JSON.parse(process.argv[2] ?? '{}') as Partial<Options>) };
+const options: Options = { ...DEFAULT_TRAIN_SETTINGS, horizonOne: false, history: true, lags: true, plateau: 1, truthTargets: false, weighting: false, averaging: AVERAGING_DECAY, ...(JSON.parse(process.argv[2] ?? '{}') as Partial<Options>) };
 await registerBackends({});
 await tf.setBackend('wasm');
 await tf.ready();
@@ -39,7 +54,7 @@ const dataset = built.data;
 const train = makeWindows(dataset, options.horizonOne ? { split: 'train', horizon: 1 } : { split: 'train', horizon: 'mixed', seed: options.seed });
 const valid = makeWindows(dataset, { split: 'validation', horizon: 1 });
 const test = makeWindows(dataset, { split: 'test', horizon: 1 });
-if (!options.history) {
+if (!options.history || !options.lags) {
   // The three target features (observed, not yet observed, recent level) follow the exogenous ones.
   const blank = (w: Windows) => {
     const F = w.featureCount;
@@ -47,11 +62,47 @@ if (!options.history) {
     for (let k = 0; k < w.count * w.windowLength; k++) {
       w.x[k * F + at] = 0;
       w.x[k * F + at + 1] = 1;
-      w.x[k * F + at + 2] = 0;
+      if (!options.history) w.x[k * F + at + 2] = 0;
     }
   };
   [train, valid, test].forEach(blank);
 }
+
+const sampleRows = generateSampleRows();
+// The truth: the noise-free conversion probability of each row.
+const truth = new Map(sampleRows.map((r) => [`${r.category} / ${r.segment}|${r.date}`, r.expectedConversionRate]));
+const truthOf = (w: Windows, i: number) => {
+  const grid = dataset.series[w.series[i]!]!;
+  const date = new Date(grid.times[w.step[i]!]! * 86_400_000).toISOString().slice(0, 10);
+  const expected = truth.get(`${grid.label}|${date}`);
+  if (expected === undefined) throw new Error(`no truth for ${grid.label} on ${date}`);
+  return expected;
+};
+if (options.weighting) {
+  const visitors = new Map(sampleRows.map((r) => [`${r.category} / ${r.segment}|${r.date}`, r.visitors]));
+  for (const w of [train]) {
+    const rate = new Map<number, { sum: number; n: number }>();
+    for (let i = 0; i < w.count; i++) {
+      const m = rate.get(w.series[i]!) ?? { sum: 0, n: 0 };
+      m.sum += w.actual[i]!;
+      m.n++;
+      rate.set(w.series[i]!, m);
+    }
+    const weight = new Float32Array(w.count);
+    let sum = 0;
+    for (let i = 0; i < w.count; i++) {
+      const grid = dataset.series[w.series[i]!]!;
+      const date = new Date(grid.times[w.step[i]!]! * 86_400_000).toISOString().slice(0, 10);
+      const m = rate.get(w.series[i]!)!;
+      const p = m.sum / m.n;
+      weight[i] = (visitors.get(`${grid.label}|${date}`) ?? 0) * p * (1 - p);
+      sum += weight[i]!;
+    }
+    for (let i = 0; i < w.count; i++) weight[i] = (weight[i]! * w.count) / sum;
+    (w as { weight?: Float32Array }).weight = weight;
+  }
+}
+if (options.truthTargets) for (const w of [train, valid]) for (let i = 0; i < w.count; i++) w.y[i] = toModelSpace(dataset.spec, truthOf(w, i));
 
 const { model, optimizer } = buildLstmModel({ ...options, windowLength: train.windowLength, featureCount: train.featureCount, output: 'regression' });
 const started = performance.now();
@@ -62,30 +113,55 @@ const outcome = await trainLoop({
   train,
   valid,
   settings: options,
+  averaging: options.averaging,
   onEpoch: (r) => {
     if (!r.best && options.plateau !== 1) (optimizer as unknown as { learningRate: number }).learningRate *= options.plateau;
     process.stderr.write(`epoch ${r.epoch}: train ${r.trainLoss.toFixed(4)}, validation ${r.validLoss.toFixed(4)}${r.best ? ' (best)' : ''}, ${Math.round(r.samplesPerSec)} samples/s\n`);
   },
 });
 
-// The truth: the noise-free conversion probability of each test row.
-const truth = new Map(generateSampleRows().map((r) => [`${r.category} / ${r.segment}|${r.date}`, r.expectedConversionRate]));
 const predicted = await predictWindows(model, test);
 let modelError = 0;
 let floorError = 0;
+let truthError = 0;
 let total = 0;
 for (let i = 0; i < test.count; i++) {
-  const grid = dataset.series[test.series[i]!]!;
-  const date = new Date(grid.times[test.step[i]!]! * 86_400_000).toISOString().slice(0, 10);
-  const expected = truth.get(`${grid.label}|${date}`);
-  if (expected === undefined) throw new Error(`no truth for ${grid.label} on ${date}`);
+  const expected = truthOf(test, i);
   const actual = test.actual[i]!;
-  modelError += Math.abs(fromModelSpace(dataset.spec, predicted[i]!) - actual);
+  const value = fromModelSpace(dataset.spec, predicted[i]!);
+  modelError += Math.abs(value - actual);
+  truthError += Math.abs(value - expected);
   floorError += Math.abs(expected - actual);
   total += Math.abs(actual);
 }
+// Retransformation bias: the ratio of actual to predicted sums on the validation days, applied to the test predictions.
+const validPredicted = await predictWindows(model, valid);
+let validActual = 0;
+let validSum = 0;
+for (let i = 0; i < valid.count; i++) {
+  validActual += valid.actual[i]!;
+  validSum += fromModelSpace(dataset.spec, validPredicted[i]!);
+}
+const scale = validActual / validSum;
+let scaledError = 0;
+let predictedSum = 0;
+let truthSum = 0;
+for (let i = 0; i < test.count; i++) {
+  const value = fromModelSpace(dataset.spec, predicted[i]!);
+  predictedSum += value;
+  truthSum += truthOf(test, i);
+  scaledError += Math.abs(value * scale - test.actual[i]!);
+}
+// Where the error against the truth sits: by date (top 8).
+const byDate = new Map<string, number>();
+for (let i = 0; i < test.count; i++) {
+  const grid = dataset.series[test.series[i]!]!;
+  const date = new Date(grid.times[test.step[i]!]! * 86_400_000).toISOString().slice(0, 10);
+  byDate.set(date, (byDate.get(date) ?? 0) + Math.abs(fromModelSpace(dataset.spec, predicted[i]!) - truthOf(test, i)) / truthError);
+}
+process.stderr.write(`error share by date: ${JSON.stringify([...byDate].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([d, v]) => `${d} ${(100 * v).toFixed(1)}%`))}\n`);
 model.dispose();
 optimizer.dispose();
 const wape = modelError / total;
 const floor = floorError / total;
-console.log(JSON.stringify({ options, wape, floor, ratio: wape / floor, bestEpoch: outcome.bestEpoch, epochs: outcome.epochsRun, seconds: Math.round((performance.now() - started) / 1000) }));
+console.log(JSON.stringify({ options, wape, floor, ratio: wape / floor, modelVsTruth: truthError / total, bias: predictedSum / total, truthBias: truthSum / total, scale, scaledRatio: scaledError / floorError, bestEpoch: outcome.bestEpoch, epochs: outcome.epochsRun, seconds: Math.round((performance.now() - started) / 1000) }));

@@ -132,6 +132,23 @@ function checks(c: Case): void {
       tf.dispose(reference.grads);
     });
   });
+
+  it('weights each sample\'s loss like tf.js\'s weighted losses', async () => {
+    await withModel(c, async (model, net) => {
+      const { x, steps, y } = inputs(c);
+      const weights = tf.tensor2d(Array.from({ length: c.batch }, (_, i) => 0.25 + i), [c.batch, 1]);
+      const reference = tf.variableGrads(() => {
+        const p = model.apply(x, { training: false }) as tf.Tensor;
+        return kind === 'mse' ? tf.losses.meanSquaredError(y, p, weights) : tf.losses.logLoss(y, p, weights);
+      }, [...net.variables]);
+      const fast = fastGradients(net, steps, y, kind, undefined, weights);
+      await expectClose(fast.loss, reference.value, 1e-5);
+      for (const v of net.variables) await expectClose(fast.gradients[v.name]!, reference.grads[v.name]!, 1e-4);
+      tf.dispose([x, y, weights, fast.loss, reference.value, ...steps]);
+      tf.dispose(fast.gradients);
+      tf.dispose(reference.grads);
+    });
+  });
 }
 
 describe.each(cases)('$name', (c) => checks(c));

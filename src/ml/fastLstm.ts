@@ -264,10 +264,11 @@ export interface FastGradients {
  * {@link stepInputs}) and targets `y` `[B, 1]`: mean squared error, or
  * tf.losses.logLoss's binary cross-entropy for a sigmoid head; dropout on when
  * the model has it. `masks` (per LSTM layer, one `[B, H]` mask per output
- * step) replaces the random dropout masks, for tests. The caller owns every
+ * step) replaces the random dropout masks, for tests. `weights` `[B, 1]`
+ * scales each sample's loss (the loss is the mean of the weighted terms). The caller owns every
  * returned tensor.
  */
-export function fastGradients(net: FastLstm, steps: readonly tf.Tensor2D[], y: tf.Tensor2D, loss: FastLoss, masks?: readonly (readonly tf.Tensor2D[])[]): FastGradients {
+export function fastGradients(net: FastLstm, steps: readonly tf.Tensor2D[], y: tf.Tensor2D, loss: FastLoss, masks?: readonly (readonly tf.Tensor2D[])[], weights?: tf.Tensor2D): FastGradients {
   return tf.tidy(() => {
     const T = steps.length;
     const B = y.shape[0];
@@ -280,13 +281,16 @@ export function fastGradients(net: FastLstm, steps: readonly tf.Tensor2D[], y: t
     const p = net.head === 'sigmoid' ? tf.sigmoid(logits) : logits;
     if (loss === 'mse') {
       const diff = tf.sub(p, y);
-      lossValue = tf.mean(tf.square(diff));
-      dLogits = tf.mul(diff, 2 / B);
+      const weighted = weights ? tf.mul(diff, weights) : diff;
+      lossValue = tf.mean(tf.mul(weighted, diff));
+      dLogits = tf.mul(weighted, 2 / B);
     } else {
       const onePlus = tf.add(p, LOG_EPSILON);
       const oneMinus = tf.add(tf.sub(1, p), LOG_EPSILON);
-      lossValue = tf.mean(tf.neg(tf.add(tf.mul(y, tf.log(onePlus)), tf.mul(tf.sub(1, y), tf.log(oneMinus)))));
-      dLogits = tf.div(tf.sub(tf.div(tf.sub(1, y), oneMinus), tf.div(y, onePlus)), B);
+      const perSample = tf.neg(tf.add(tf.mul(y, tf.log(onePlus)), tf.mul(tf.sub(1, y), tf.log(oneMinus))));
+      lossValue = tf.mean(weights ? tf.mul(perSample, weights) : perSample);
+      const grad = tf.div<tf.Tensor2D>(tf.sub(tf.div(tf.sub(1, y), oneMinus), tf.div(y, onePlus)), B);
+      dLogits = weights ? tf.mul<tf.Tensor2D>(grad, weights) : grad;
     }
     if (net.head === 'sigmoid') dLogits = tf.mul(dLogits, tf.mul(p, tf.sub(1, p)));
 

@@ -138,4 +138,6 @@ export interface Windows {
   readonly naive: Float64Array;
   /** Target one season before `step` if observed by then, else the naive value: the seasonal-naive forecast. */
   readonly seasonalNaive: Float64Array;
+  /** Loss weight per window (mean 1 over the split), or absent: all equal. */
+  readonly weight?: Float32Array;
 }
