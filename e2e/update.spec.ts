@@ -9,7 +9,7 @@ const base = rows.filter((r) => r < '2024-12-01');
 const newer = rows.filter((r) => r >= '2024-11-28');
 const overlapping = newer.filter((r) => r < '2024-12-01').length;
 
-test('an update with the last month withheld, then added, shows the error before and after fine-tuning', async ({ data, page }) => {
+test('an update with the last month withheld, then added, shows the error before and after fine-tuning, and a reload keeps it all', async ({ data, page }) => {
   test.setTimeout(420_000);
   await data.uploadContent('promotions-to-november.csv', [header, ...base].join('\n'));
   await data.expectRows(base.length);
@@ -26,6 +26,10 @@ test('an update with the last month withheld, then added, shows the error before
   await expect(page.getByRole('alert').filter({ hasText: 'no column “conversion_rate”' })).toBeVisible({ timeout: 60_000 });
 
   await page.getByRole('button', { name: 'Update with new data' }).setInputFiles({ name: 'promotions-december.csv', mimeType: 'text/csv', buffer: Buffer.from([header, ...newer].join('\n')) });
+  // Fine-tuning shows its progress (it takes ~15 s here).
+  await expect(page.getByText(/Fine-tuning on promotions-december\.csv: epoch [1-3] of 3/)).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('progressbar', { name: 'Update with new data' })).toHaveAttribute('value', /\d/);
+  await page.getByRole('region', { name: 'Update with new data' }).screenshot({ path: 'test-results/update-progress.png' });
   const table = page.getByRole('table', { name: 'Update' });
   await expect(table).toBeVisible({ timeout: 300_000 });
   await expect(page.getByText(`${newer.length - overlapping} new rows appended, ${overlapping} overlapping rows replaced`)).toBeVisible();
@@ -37,4 +41,17 @@ test('an update with the last month withheld, then added, shows the error before
   await expect(page.getByText('Error over time (WAPE per week)')).toBeVisible();
   // What-if now plans from the end of the new rows: its default start is the day after them.
   await expect(page.getByLabel('Plan starts')).toHaveValue('2024-12-31', { timeout: 60_000 });
+  const merged = base.length + newer.length - overlapping;
+  await data.expectRows(merged);
+  const scores = async () => (await table.getByRole('row').allInnerTexts()).join('|');
+  const shown = await scores();
+  const predicted = await prediction.innerText();
+
+  // A reload brings back the merged data (the stored update file is appended again), the Update table and the plan.
+  await page.reload();
+  await data.expectRows(merged, 120_000);
+  await expect(table).toBeVisible({ timeout: 120_000 });
+  expect(await scores()).toBe(shown);
+  await expect(page.getByLabel('Plan starts')).toHaveValue('2024-12-31', { timeout: 120_000 });
+  await expect.poll(() => prediction.innerText(), { timeout: 120_000 }).toBe(predicted);
 });

@@ -14,6 +14,7 @@ export function UpdateStep() {
   const error = useAppStore((s) => s.updateError);
   const summary = useAppStore((s) => s.updateSummary);
   const result = useAppStore((s) => s.updateResult);
+  const progress = useAppStore((s) => s.updateProgress);
   const update = useAppStore((s) => s.updateWithNewData);
   if (!ready) return null;
   const running = status === 'running';
@@ -39,7 +40,8 @@ export function UpdateStep() {
       </p>
       {running && (
         <p role="status">
-          <progress aria-label={t('update.heading')} /> {t('update.running', { file: fileName ?? '' })}
+          {progress ? <progress aria-label={t('update.heading')} max={1} value={progress.fraction} /> : <progress aria-label={t('update.heading')} />}{' '}
+          {progress ? t('update.fineTuning', { file: fileName ?? '', epoch: progress.epoch, epochs: progress.epochs }) : t('update.running', { file: fileName ?? '' })}
         </p>
       )}
       {summary && (

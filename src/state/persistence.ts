@@ -22,6 +22,9 @@ const SAVED_KEYS = [
   'optimizeSettings',
   'optimizeResult',
   'forecastSeries',
+  'updateFileName',
+  'updateSummary',
+  'updateResult',
 ] as const satisfies readonly (keyof AppState)[];
 
 type SavedUi = Pick<AppState, (typeof SAVED_KEYS)[number]>;
@@ -39,19 +42,34 @@ function pick(state: AppState): SavedUi {
   return Object.fromEntries(SAVED_KEYS.map((k) => [k, state[k]])) as SavedUi;
 }
 
-/** Saves the session shortly after every change (debounced); a refused write becomes a message. */
+/**
+ * Saves the session shortly after every change (debounced); a refused write
+ * becomes a message. A change still waiting when the page goes away (reload,
+ * tab closed) is written at once.
+ */
 export function startAutosave(store: StoreApi): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
-  return store.subscribe((state, previous) => {
+  const save = () => {
+    timer = null;
+    void saveValue(UI_KEY, pick(store.getState())).then((r) => {
+      if (!r.ok) store.setState({ storageProblem: r.reason });
+    });
+  };
+  const flush = () => {
+    if (timer === null) return;
+    clearTimeout(timer);
+    save();
+  };
+  const unsubscribe = store.subscribe((state, previous) => {
     if (state.restoring || SAVED_KEYS.every((k) => state[k] === previous[k])) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = null;
-      void saveValue(UI_KEY, pick(store.getState())).then((r) => {
-        if (!r.ok) store.setState({ storageProblem: r.reason });
-      });
-    }, AUTOSAVE_MS);
+    timer = setTimeout(save, AUTOSAVE_MS);
   });
+  addEventListener('pagehide', flush);
+  return () => {
+    unsubscribe();
+    removeEventListener('pagehide', flush);
+  };
 }
 
 const TRAINING = new Set(['preparing', 'training', 'evaluating']);
@@ -77,6 +95,7 @@ export async function restoreSession(store: StoreApi): Promise<void> {
     await store.getState().loadFile(file, { keepSession: true });
     if (!store.getState().dataset || !ui) return;
     store.setState({ roles: ui.roles, trainSettings: ui.trainSettings, backendChoice: ui.backendChoice, averageOrderValue: ui.averageOrderValue, margin: ui.margin, optimizeSettings: ui.optimizeSettings });
+    await store.getState().reapplyUpdates();
     await store.getState().reanalyze();
     const restored = await mlClient().restore();
     if (!restored) return;
@@ -93,6 +112,11 @@ export async function restoreSession(store: StoreApi): Promise<void> {
       savedScenarios: ui.savedScenarios,
       optimizeResult: ui.optimizeResult,
       forecastSeries: ui.forecastSeries,
+      // (Sessions saved before updates were kept have none of these.)
+      updateStatus: ui.updateResult ? 'done' : 'idle',
+      updateFileName: ui.updateFileName ?? null,
+      updateSummary: ui.updateSummary ?? null,
+      updateResult: ui.updateResult ?? null,
     });
     store.setState({ restoring: false });
     if (interrupted) {

@@ -28,8 +28,12 @@ export type DataRequest =
   | AppendRequest
   | { readonly type: 'cancel'; readonly id: number };
 
-/** Update with new data: append a newer file to the loaded table and encode it with the trained model's spec. */
-export type AppendRequest = { readonly type: 'append'; readonly id: number; readonly input: FileInput; readonly roles: RoleMap; readonly options: DatasetOptions };
+/**
+ * Update with new data: append a newer file to the loaded table and encode it
+ * with the trained model's spec; `options` null only appends (a reload
+ * re-applying a stored update) and the reply has no data set.
+ */
+export type AppendRequest = { readonly type: 'append'; readonly id: number; readonly input: FileInput; readonly roles: RoleMap; readonly options: DatasetOptions | null };
 
 /** Why an update file was refused, by the stage that refused it: reading it, appending it, or encoding the result. */
 export type UpdateDataError = { readonly stage: 'read'; readonly error: IngestError } | { readonly stage: 'append'; readonly error: AppendError } | { readonly stage: 'dataset'; readonly error: DatasetError };
@@ -75,7 +79,7 @@ export type DataResponse =
   | { readonly type: 'ingested'; readonly id: number; readonly result: Result<DatasetSummary, IngestError> }
   | { readonly type: 'analyzed'; readonly id: number; readonly analysis: Analysis }
   | DatasetResponse
-  | { readonly type: 'appended'; readonly id: number; readonly result: Result<{ readonly dataset: Dataset; readonly summary: AppendSummary }, UpdateDataError> }
+  | { readonly type: 'appended'; readonly id: number; readonly result: Result<{ readonly dataset: Dataset | null; readonly summary: AppendSummary }, UpdateDataError> }
   | { readonly type: 'error'; readonly id: number; readonly error: WorkerError };
 
 /** Turns anything thrown into a plain error that survives structured clone. */

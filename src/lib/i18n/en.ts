@@ -277,6 +277,7 @@ export const en = {
   'update.input': 'Update with new data',
   'update.drop': 'Drop a newer CSV here, or',
   'update.running': 'Appending {file} and fine-tuning…',
+  'update.fineTuning': 'Fine-tuning on {file}: epoch {epoch} of {epochs}…',
   'update.appended': '{file}: {appended} new rows appended, {overlaps} overlapping rows replaced; the data now has {rows} rows.',
   'update.ignored': 'Columns not in the model’s data were ignored: {columns}.',
   'update.table': 'Update',

@@ -279,6 +279,7 @@ export const zhCN: Record<MessageKey, string> = {
   'update.input': '用新数据更新',
   'update.drop': '将更新的 CSV 拖到这里，或',
   'update.running': '正在追加 {file} 并微调…',
+  'update.fineTuning': '正在用 {file} 微调：第 {epoch} / {epochs} 轮…',
   'update.appended': '{file}：追加 {appended} 行新数据，替换 {overlaps} 行重叠数据；现在共有 {rows} 行。',
   'update.ignored': '模型数据中没有的列已忽略：{columns}。',
   'update.table': '更新',

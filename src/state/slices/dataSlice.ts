@@ -7,7 +7,7 @@ import { dataClient, WorkerFailure } from '../../workers/clients/dataClient';
 import type { Analysis, DatasetSummary, FileInput, WorkerError } from '../../workers/protocol';
 import type { AppState } from '../store';
 import { deleteValue, saveValue, type StorageFailure } from '../../workers/storage';
-import { CHECKPOINT_DATASET_KEY, CHECKPOINT_KEY } from '../../workers/storageKeys';
+import { CHECKPOINT_DATASET_KEY, CHECKPOINT_KEY, UPDATES_KEY } from '../../workers/storageKeys';
 
 export type DataError = { readonly kind: 'ingest'; readonly error: IngestError } | { readonly kind: 'bug'; readonly details: WorkerError };
 
@@ -67,6 +67,11 @@ export const FRESH_MODEL_STATE = {
   optimizeResult: null,
   optimizeError: null,
   optimizeProgress: null,
+  updateStatus: 'idle',
+  updateFileName: null,
+  updateError: null,
+  updateSummary: null,
+  updateResult: null,
 } as const;
 
 function asDataError(thrown: unknown): DataError {
@@ -124,7 +129,7 @@ export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set, 
         // Kept for a reload: the file itself (re-reading it is faster than storing every column).
         const saved = await saveValue(FILE_KEY, input);
         if (!saved.ok) set({ storageProblem: saved.reason });
-        if (!options.keepSession) await Promise.all([deleteValue(CHECKPOINT_KEY), deleteValue(CHECKPOINT_DATASET_KEY)]);
+        if (!options.keepSession) await Promise.all([deleteValue(CHECKPOINT_KEY), deleteValue(CHECKPOINT_DATASET_KEY), deleteValue(UPDATES_KEY)]);
         await analyze(roles);
       } catch (thrown) {
         if (abort === controller) set({ loadStatus: 'idle', loadingFile: null, progress: null, dataError: asDataError(thrown) });

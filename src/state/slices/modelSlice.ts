@@ -3,7 +3,9 @@ import type { BundleError } from '../../ml/bundle';
 import { holdoutStart } from '../../data/append';
 import { dataClient } from '../../workers/clients/dataClient';
 import { mlClient } from '../../workers/clients/mlClient';
-import type { AppendSummary, UpdateDataError, UpdateResult } from '../../workers/protocol';
+import type { AppendSummary, FileInput, UpdateDataError, UpdateResult } from '../../workers/protocol';
+import { loadValue, saveValue } from '../../workers/storage';
+import { UPDATES_KEY } from '../../workers/storageKeys';
 import type { AppState } from '../store';
 import { dataEndDay, defaultStartDay } from './whatIfSlice';
 
@@ -33,8 +35,12 @@ export interface ModelSlice {
   updateError: UpdateMessage | null;
   updateSummary: AppendSummary | null;
   updateResult: UpdateResult | null;
+  /** Fine-tuning progress of a running update (0..1), null before it starts training. */
+  updateProgress: { readonly fraction: number; readonly epoch: number; readonly epochs: number } | null;
   /** Update with new data: append `file` to the data, fine-tune, compare on the newest days. */
   updateWithNewData: (file: File) => Promise<void>;
+  /** After a reload: appends the stored update files to the re-read data again (the model's checkpoint already has them). */
+  reapplyUpdates: () => Promise<void>;
 }
 
 export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set, get) => ({
@@ -46,11 +52,12 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
   updateError: null,
   updateSummary: null,
   updateResult: null,
+  updateProgress: null,
 
   updateWithNewData: async (file) => {
     const { whatIfContext: context, roles, trainSettings } = get();
     if (!context || get().updateStatus === 'running') return;
-    set({ updateStatus: 'running', updateFileName: file.name, updateError: null, updateSummary: null, updateResult: null });
+    set({ updateStatus: 'running', updateFileName: file.name, updateError: null, updateSummary: null, updateResult: null, updateProgress: null });
     const failWith = (key: string, params: Record<string, string | number> = {}) => set({ updateStatus: 'failed', updateError: { key, params: { file: file.name, ...params } } });
     try {
       const appended = await dataClient().append({ kind: 'file', file }, roles, {
@@ -66,12 +73,20 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
       const { dataset, summary } = appended.data;
       const dataEnd = dataEndDay(context);
       set({ updateSummary: summary, dataset: get().dataset ? { ...get().dataset!, rowCount: summary.rowCount } : null });
+      // The data worker's table has the rows now: a reload appends the file again.
+      const files = (await loadValue<FileInput[]>(UPDATES_KEY)) ?? [];
+      const saved = await saveValue(UPDATES_KEY, [...files, { kind: 'file', file }]);
+      if (!saved.ok) set({ storageProblem: saved.reason });
       if (summary.newTo === null || !(summary.newTo > dataEnd)) {
         failWith('update.noNewDays', { end: new Date(dataEnd * 86_400_000).toISOString().slice(0, 10) });
         return;
       }
       const firstNew = Math.max(dataEnd + 1, summary.newFrom ?? dataEnd + 1);
-      const updated = await mlClient().update(dataset, holdoutStart(firstNew, summary.newTo), UPDATE_EPOCHS, () => undefined);
+      const updated = await mlClient().update(dataset, holdoutStart(firstNew, summary.newTo), UPDATE_EPOCHS, (event) => {
+        if (event.kind !== 'batch') return;
+        const { epoch, batch, batches } = event.progress;
+        set({ updateProgress: { fraction: (epoch - 1 + batch / batches) / event.epochs, epoch, epochs: event.epochs } });
+      });
       if (!updated.ok) {
         failWith(`update.${updated.reason}`);
         return;
@@ -84,6 +99,21 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
       if (wasDefaultStart && next) get().updateScenario({ startDay: defaultStartDay(next) });
     } catch (thrown) {
       failWith('error.unexpected', { message: thrown instanceof Error ? thrown.message : String(thrown) });
+    }
+  },
+
+  reapplyUpdates: async () => {
+    const files = (await loadValue<FileInput[]>(UPDATES_KEY)) ?? [];
+    for (const input of files) {
+      const name = input.kind === 'file' ? input.file.name : input.name;
+      const appended = await dataClient().append(input, get().roles, null);
+      if (!appended.ok) {
+        const { stage, error } = appended.reason;
+        set({ updateStatus: 'failed', updateFileName: name, updateError: { key: `${STAGE_MESSAGES[stage]}${error.code}`, params: { file: name, ...(error.params as Record<string, string | number>) } } });
+        return;
+      }
+      const dataset = get().dataset;
+      if (dataset) set({ dataset: { ...dataset, rowCount: appended.data.summary.rowCount } });
     }
   },
 

@@ -35,8 +35,14 @@ export class DataClient {
     return expectReply(await this.bridge.request((id) => ({ type: 'analyze', id, roles })), 'analyzed').analysis;
   }
 
-  /** Appends a newer file to the loaded table and encodes the whole with `options.reuse` (Update with new data). */
-  async append(input: FileInput, roles: RoleMap, options: DatasetOptions): Promise<Result<{ dataset: Dataset; summary: AppendSummary }, UpdateDataError>> {
+  /**
+   * Appends a newer file to the loaded table and encodes the whole with
+   * `options.reuse` (Update with new data); with `options` null it only
+   * appends (a reload re-applying a stored update).
+   */
+  async append(input: FileInput, roles: RoleMap, options: DatasetOptions): Promise<Result<{ dataset: Dataset; summary: AppendSummary }, UpdateDataError>>;
+  async append(input: FileInput, roles: RoleMap, options: null): Promise<Result<{ dataset: null; summary: AppendSummary }, UpdateDataError>>;
+  async append(input: FileInput, roles: RoleMap, options: DatasetOptions | null): Promise<Result<{ dataset: Dataset | null; summary: AppendSummary }, UpdateDataError>> {
     return expectReply(await this.bridge.request((id) => ({ type: 'append', id, input, roles, options })), 'appended').result;
   }
 

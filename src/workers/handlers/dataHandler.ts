@@ -121,12 +121,12 @@ export function createDataHandler(post: (message: DataResponse, transfer?: Trans
           const merged = appendTables(loaded.result.table, loaded.result.rowNumbers, next.data.table, next.data.rowNumbers, { time: roleOf('time')[0] ?? null, series: roleOf('series') });
           if (!merged.ok) return refuse({ stage: 'append', error: merged.reason });
           const { table, rowNumbers, appended, overlaps, ignoredColumns, newFrom, newTo } = merged.data;
-          const built = modelData(table, rowNumbers, loaded.result.summaries, request.roles, request.options);
+          const built = request.options ? modelData(table, rowNumbers, loaded.result.summaries, request.roles, request.options) : ok(null);
           if (!built.ok) return refuse({ stage: 'dataset', error: built.reason });
           // The merged table is the loaded data from now on (the analyst's next steps see the new rows).
           loaded = { result: { ...loaded.result, table, rowNumbers }, duplicates: null };
           const summary = { fileName: next.data.facts.fileName, rowCount: table.rowCount, appended, overlaps, ignoredColumns, newFrom, newTo };
-          post({ type: 'appended', id: request.id, result: ok({ dataset: built.data, summary }) }, datasetTransfer(built.data));
+          post({ type: 'appended', id: request.id, result: ok({ dataset: built.data, summary }) }, built.data ? datasetTransfer(built.data) : []);
           return;
         }
         case 'analyze':

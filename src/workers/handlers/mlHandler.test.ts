@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { BackendName, BackendReport } from '../../ml/backends';
 import type { Dataset } from '../../ml/types';
 import type { TrainSettings } from '../../ml/train';
-import type { DataResponse, MlRequest, MlResponse, TrainEvent } from '../protocol';
+import type { DataRequest, DataResponse, MlRequest, MlResponse, TrainEvent } from '../protocol';
 import { createDataHandler } from './dataHandler';
 import { createMlHandler, type BackendEnv } from './mlHandler';
 
@@ -24,15 +24,22 @@ function syntheticCsv(): string {
   return rows.join('\n');
 }
 
-async function dataset(): Promise<Dataset> {
+const ROLES = { date: 'time', store: 'series', discount: 'lever', orders: 'target' } as const;
+
+async function dataset(csv = syntheticCsv()): Promise<Dataset> {
+  return (await loadedData(csv)).dataset;
+}
+
+/** A data handler with `csv` loaded, and the data set it built. */
+async function loadedData(csv: string): Promise<{ handle: (request: DataRequest) => Promise<void>; replies: DataResponse[]; dataset: Dataset }> {
   const replies: DataResponse[] = [];
   const handle = createDataHandler((m) => replies.push(m));
-  const file = new File([syntheticCsv()], 'synthetic.csv');
+  const file = new File([csv], 'synthetic.csv');
   await handle({ type: 'ingest', id: 1, input: { kind: 'file', file } });
-  await handle({ type: 'dataset', id: 2, roles: { date: 'time', store: 'series', discount: 'lever', orders: 'target' }, options: { windowLength: 7 } });
+  await handle({ type: 'dataset', id: 2, roles: ROLES, options: { windowLength: 7 } });
   const reply = replies.find((r) => r.type === 'dataset');
   if (reply?.type !== 'dataset' || !reply.result.ok) throw new Error('no dataset');
-  return reply.result.data;
+  return { handle, replies, dataset: reply.result.data };
 }
 
 function cpuEnv(options: { failOn?: BackendName } = {}): BackendEnv {
@@ -144,5 +151,40 @@ describe('ml handler (Node, cpu)', () => {
     if (trained?.type !== 'trained') throw new Error('no reply');
     expect(trained.result.ok ? 'trained' : trained.result.reason.code).toBe('nonFinite');
     expect(h.events.some((e) => e.kind === 'epoch' && !Number.isFinite(e.result.validLoss))).toBe(false);
+  }, 180_000);
+
+  it('updates with new data: appends, fine-tunes from the trained weights, scores the newest days before and after', async () => {
+    // Trained on the first 200 days; days 200..239 arrive later (with 3 overlapping days).
+    const [header, ...rows] = syntheticCsv().split('\n') as [string, ...string[]];
+    const day = (r: string) => Math.round((Date.parse(r.slice(0, 10)) - Date.UTC(2024, 0, 1)) / 86_400_000);
+    const data = await loadedData([header, ...rows.filter((r) => day(r) < 200)].join('\n'));
+    const h = harness(cpuEnv());
+    await h.handle({ type: 'train', id: 1, dataset: data.dataset, settings: { ...settings, epochs: 2 }, backend: 'auto' });
+    const newer = new File([[header, ...rows.filter((r) => day(r) >= 197)].join('\n')], 'newer.csv');
+    const { spec, trainEnd, validEnd } = data.dataset;
+    await data.handle({ type: 'append', id: 3, input: { kind: 'file', file: newer }, roles: ROLES, options: { windowLength: 7, reuse: { spec, trainEnd, validEnd } } });
+    const appended = data.replies.find((r) => r.type === 'appended');
+    if (appended?.type !== 'appended' || !appended.result.ok || !appended.result.data.dataset) throw new Error(JSON.stringify(appended));
+    expect(appended.result.data.summary).toMatchObject({ rowCount: 4 * 240, appended: 4 * 40, overlaps: 4 * 3 });
+
+    const firstNew = 19_723 + 200;
+    const before = tf.memory().numTensors;
+    await h.handle({ type: 'update', id: 4, dataset: appended.result.data.dataset, holdoutFrom: firstNew + 28, epochs: 2 });
+    expect(tf.memory().numTensors).toBe(before);
+    const updated = h.messages.find((m) => m.type === 'updated');
+    if (updated?.type !== 'updated' || !updated.result.ok) throw new Error(JSON.stringify(updated));
+    const r = updated.result.data;
+    expect(r).toMatchObject({ holdoutFrom: firstNew + 28, holdoutTo: firstNew + 39, holdoutCount: 4 * 12, epochs: 2 });
+    for (const score of [r.before, r.after]) expect(score.wape).toBeGreaterThan(0);
+    // The kept model is never worse on the held-out days than the one before.
+    expect(r.kept === 'fineTuned' ? r.after.wape <= r.before.wape : r.after.wape === r.before.wape).toBe(true);
+    expect(r.drift.length).toBeGreaterThan(30);
+    expect(h.events.some((e) => e.kind === 'batch')).toBe(true);
+
+    // A reload appends the stored file again without building a data set.
+    const again = await loadedData([header, ...rows.filter((r) => day(r) < 200)].join('\n'));
+    await again.handle({ type: 'append', id: 5, input: { kind: 'file', file: newer }, roles: ROLES, options: null });
+    const reapplied = again.replies.find((m) => m.type === 'appended');
+    expect(reapplied?.type === 'appended' && reapplied.result.ok && reapplied.result.data).toMatchObject({ dataset: null, summary: { rowCount: 4 * 240 } });
   }, 180_000);
 });
