@@ -29,7 +29,6 @@ test('an update with the last month withheld, then added, shows the error before
   // Fine-tuning shows its progress (it takes ~15 s here).
   await expect(page.getByText(/Fine-tuning on promotions-december\.csv: epoch [1-3] of 3/)).toBeVisible({ timeout: 120_000 });
   await expect(page.getByRole('progressbar', { name: 'Update with new data' })).toHaveAttribute('value', /\d/);
-  await page.getByRole('region', { name: 'Update with new data' }).screenshot({ path: 'test-results/update-progress.png' });
   const table = page.getByRole('table', { name: 'Update' });
   await expect(table).toBeVisible({ timeout: 300_000 });
   await expect(page.getByText(`${newer.length - overlapping} new rows appended, ${overlapping} overlapping rows replaced`)).toBeVisible();

@@ -359,14 +359,16 @@ async function whatIfBench(request: Extract<BenchRequest, { type: 'whatif' }>) {
         planWindows(dataset, batch);
         planMs.push(performance.now() - t);
       }
-      const { x, count } = planWindows(dataset, batch);
-      // The model call as the ml handler's whatIf makes it: upload, one forward pass, read back.
+      const { x, count, shared } = planWindows(dataset, batch);
+      // The model call as the ml handler's whatIf makes it: upload, one forward pass (each plan's shared history once), read back.
       const { times, warmupMs } = await repeat(
-        async () => void (await predictValues(model, x, count, L, F)),
+        async () => void (await predictValues(model, x, count, L, F, shared)),
         request.reps,
-        budgetMs,
+        budgetMs / 2,
       );
-      return { windows: count, plans: batch.length, times, warmupMs, planMs };
+      // The same windows run whole (every window all its steps): what sharing the history saves.
+      const whole = await repeat(async () => void (await predictValues(model, x, count, L, F)), request.reps, budgetMs / 2);
+      return { windows: count, plans: batch.length, times, warmupMs, planMs, wholeTimes: whole.times };
     };
     const bench = await modelTimes(plans, request.budgetMs / 2);
     const appBatch = left() > 0 ? await modelTimes(app.plans, left() / 2) : null;

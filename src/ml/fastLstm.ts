@@ -202,6 +202,15 @@ function gateDerivative(y: tf.Tensor2D, gate: GateActivation): tf.Tensor2D {
   return tf.mul(tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 1)), 'float32'), 0.2);
 }
 
+/** One LSTM cell step from state (h, c) (null: zeros). */
+function cellStep(layer: FastLstmLayer, w: GateWeights, x: tf.Tensor2D, hPrev: tf.Tensor2D | null, cPrev: tf.Tensor2D | null): StepCache & { readonly c: tf.Tensor2D } {
+  const [i, f, g, o]: tf.Tensor2D[] = hPrev === null ? gates(x, w.first, w.bias, layer.gate) : gates(tf.concat([x, hPrev], 1), w.stacked, w.bias, layer.gate);
+  const c: tf.Tensor2D = cPrev === null ? tf.mul(i, g) : tf.add(tf.mul(f, cPrev), tf.mul(i, g));
+  const tanhC = tanh(c);
+  const h: tf.Tensor2D = tf.mul(o, tanhC);
+  return { x, i, f, g, o, cPrev, tanhC, h, c };
+}
+
 /**
  * Runs the LSTM stack over the time-step inputs; returns the last layer's
  * final hidden state (after dropout) and, when `caches` is given, what the
@@ -216,12 +225,9 @@ function forward(net: FastLstm, steps: readonly tf.Tensor2D[], training: boolean
     let h: tf.Tensor2D | null = null;
     let c: tf.Tensor2D | null = null;
     for (const x of inputs) {
-      const [i, f, g, o]: tf.Tensor2D[] = h === null ? gates(x, w.first, w.bias, layer.gate) : gates(tf.concat([x, h], 1), w.stacked, w.bias, layer.gate);
-      const cPrev: tf.Tensor2D | null = c;
-      c = cPrev === null ? tf.mul(i, g) : tf.add(tf.mul(f, cPrev), tf.mul(i, g));
-      const tanhC = tanh(c);
-      h = tf.mul(o, tanhC);
-      if (caches) cache.push({ x, i, f, g, o, cPrev, tanhC, h });
+      const step = cellStep(layer, w, x, h, c);
+      ({ h, c } = step);
+      if (caches) cache.push(step);
       if (layer.sequences) outputs.push(h);
     }
     if (!layer.sequences) outputs.push(h!);
@@ -241,16 +247,109 @@ export function dropoutMask(shape: [number, number], rate: number): tf.Tensor2D 
   return tf.tidy(() => tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(shape), rate), 'float32'), 1 - rate));
 }
 
+/** The state of every LSTM layer, one row per sequence. */
+export interface LstmState {
+  readonly h: readonly tf.Tensor2D[];
+  readonly c: readonly tf.Tensor2D[];
+}
+
+/** Which steps of which windows a ragged run reads: row b reads its window's steps `offsets[b] .. offsets[b] + lengths[b] − 1`. */
+export interface RaggedRows {
+  readonly offsets: Int32Array;
+  readonly lengths: Int32Array;
+}
+
+/**
+ * Inference over sequences of different lengths (dropout off), packed like
+ * PyTorch's pack_padded_sequence: rows sorted by length, and each step runs
+ * only the rows still going. `x` holds B windows of `T × F` values; row b
+ * starts from row b of `initial` (null: zeros) and reads the steps `rows`
+ * gives it. Returns every layer's state after each row's own last step, in
+ * row order. The caller owns the result.
+ */
+export function fastRun(net: FastLstm, x: Float32Array, T: number, F: number, rows: RaggedRows, initial: LstmState | null): LstmState {
+  const B = rows.lengths.length;
+  let longest = 0;
+  for (let b = 0; b < B; b++) {
+    const offset = rows.offsets[b]!;
+    const length = rows.lengths[b]!;
+    if (offset < 0 || length < 1 || offset + length > T) throw new RangeError(`row ${b}: steps ${offset}..${offset + length - 1} are not inside 0..${T - 1}`);
+    longest = Math.max(longest, length);
+  }
+  // Longest first: at step j the rows still going are the first active[j].
+  const order = Int32Array.from({ length: B }, (_, b) => b).sort((a, b) => rows.lengths[b]! - rows.lengths[a]!);
+  const active = Int32Array.from({ length: longest + 1 }, (_, j) => {
+    let n = 0;
+    while (n < B && rows.lengths[order[n]!]! > j) n++;
+    return n;
+  });
+  return tf.tidy(() => {
+    const steps: tf.Tensor2D[] = [];
+    for (let j = 0; j < longest; j++) {
+      const n = active[j]!;
+      const values = new Float32Array(n * F);
+      for (let k = 0; k < n; k++) {
+        const b = order[k]!;
+        const t = rows.offsets[b]! + j;
+        values.set(x.subarray((b * T + t) * F, (b * T + t + 1) * F), k * F);
+      }
+      steps.push(tf.tensor2d(values, [n, F]));
+    }
+    const sorted = tf.tensor1d(order, 'int32');
+    // Back from sorted to row order.
+    const inverse = new Int32Array(B);
+    order.forEach((b, k) => (inverse[b] = k));
+    const unsort = tf.tensor1d(inverse, 'int32');
+    const h: tf.Tensor2D[] = [];
+    const c: tf.Tensor2D[] = [];
+    let inputs: readonly tf.Tensor2D[] = steps;
+    net.layers.forEach((layer, l) => {
+      const w = gateWeights(layer);
+      let hs: tf.Tensor2D | null = initial ? tf.gather(initial.h[l]!, sorted) : null;
+      let cs: tf.Tensor2D | null = initial ? tf.gather(initial.c[l]!, sorted) : null;
+      const outputs: tf.Tensor2D[] = [];
+      // Final states of the rows that end at each step (sorted positions active[j + 1] .. active[j] − 1).
+      const hDone: tf.Tensor2D[] = [];
+      const cDone: tf.Tensor2D[] = [];
+      inputs.forEach((input, j) => {
+        const n = active[j]!;
+        if (hs && hs.shape[0] !== n) {
+          hs = tf.slice(hs, [0, 0], [n, -1]);
+          cs = tf.slice(cs!, [0, 0], [n, -1]);
+        }
+        ({ h: hs, c: cs } = cellStep(layer, w, input, hs, cs));
+        outputs.push(hs);
+        const next = active[j + 1]!;
+        if (next < n) {
+          hDone.push(tf.slice(hs, [next, 0], [n - next, -1]));
+          cDone.push(tf.slice(cs, [next, 0], [n - next, -1]));
+        }
+      });
+      hDone.reverse();
+      cDone.reverse();
+      h.push(tf.gather(hDone.length === 1 ? hDone[0]! : tf.concat(hDone, 0), unsort));
+      c.push(tf.gather(cDone.length === 1 ? cDone[0]! : tf.concat(cDone, 0), unsort));
+      inputs = outputs;
+    });
+    return { h, c };
+  });
+}
+
+/** The dense head on the last layer's hidden state: the model's output `[B, 1]`. The caller owns it. */
+export function fastHead(net: FastLstm, h: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const logits = tf.fused.matMul({ a: h, b: net.denseKernel as tf.Tensor2D, bias: net.denseBias as tf.Tensor1D }) as tf.Tensor2D;
+    return net.head === 'sigmoid' ? tf.sigmoid(logits) : logits;
+  });
+}
+
 /**
  * Inference: the model's output `[B, 1]` for the time-step inputs (see
  * {@link stepInputs}; dropout off), equal to `model.predict` of the same
  * windows to float precision. The caller owns the result.
  */
 export function fastPredict(net: FastLstm, steps: readonly tf.Tensor2D[]): tf.Tensor2D {
-  return tf.tidy(() => {
-    const logits = tf.fused.matMul({ a: forward(net, steps, false, null), b: net.denseKernel as tf.Tensor2D, bias: net.denseBias as tf.Tensor1D }) as tf.Tensor2D;
-    return net.head === 'sigmoid' ? tf.sigmoid(logits) : logits;
-  });
+  return tf.tidy(() => fastHead(net, forward(net, steps, false, null)));
 }
 
 /** The loss and the gradient of every trainable variable, keyed by variable name. */

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { seededValues } from './backends';
 import { buildLstmModel } from './lstm';
 import { checkCpuBackendWithoutLeaks } from './tfTesting';
-import { averagingDecay, evaluateLoss, trainLoop, type TrainSettings } from './train';
-import type { Windows } from './types';
+import { averagingDecay, evaluateLoss, predictValues, trainLoop, type TrainSettings } from './train';
+import type { SharedPrefixes, Windows } from './types';
 
 checkCpuBackendWithoutLeaks();
 
@@ -80,5 +80,60 @@ describe('trainLoop', () => {
     const { weight: _, ...withoutWeights } = garbled;
     const unweighted = await train(0, withoutWeights);
     expect(unweighted.weights.some((w, i) => w.some((v, j) => Math.abs(v - a.weights[i]![j]!) > 1e-3))).toBe(true);
+  });
+});
+
+describe('predictValues with shared prefixes', () => {
+  const [L, F] = [6, 3];
+  /** 9 windows in 3 groups; a group's windows share their first `p` steps (p = 4, 2, 0), the rest differs. */
+  function windows(): { x: Float32Array; shared: SharedPrefixes } {
+    const count = 9;
+    const x = Float32Array.from(seededValues(count * L * F, 41));
+    const prefix = new Int32Array(count);
+    const group = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      const g = Math.floor(i / 3);
+      const p = [4, 2, 0][g]!;
+      prefix[i] = p;
+      group[i] = g;
+      const first = g * 3;
+      x.copyWithin(i * L * F, first * L * F, first * L * F + p * F);
+    }
+    return { x, shared: { prefix, group } };
+  }
+
+  it.each([
+    ['1 layer', 1, 'regression'],
+    ['2 layers', 2, 'regression'],
+    ['1 layer, yes/no', 1, 'binary'],
+    ['3 layers, yes/no', 3, 'binary'],
+  ] as const)('%s: runs each prefix once and gives what the whole windows give', async (_, layers, output) => {
+    const { model, optimizer } = buildLstmModel({ windowLength: L, featureCount: F, units: 5, layers, dropout: 0, learningRate: 1e-3, seed: 2, output });
+    try {
+      const { x, shared } = windows();
+      const whole = await predictValues(model, x, 9, L, F);
+      const split = await predictValues(model, x, 9, L, F, shared);
+      for (let i = 0; i < 9; i++) expect(split[i]).toBeCloseTo(whole[i]!, 5);
+      // A prefix that is not really shared changes the answer (the shared path is the one being run).
+      const lying = { prefix: shared.prefix, group: new Int32Array(9) };
+      lying.prefix.fill(4);
+      const wrong = await predictValues(model, x, 9, L, F, lying);
+      expect(Array.from(wrong).some((v, i) => Math.abs(v - whole[i]!) > 1e-4)).toBe(true);
+    } finally {
+      model.dispose();
+      optimizer.dispose();
+    }
+  });
+
+  it('refuses groups whose windows claim different prefixes, and prefixes that leave no step', async () => {
+    const { model, optimizer } = buildLstmModel({ windowLength: L, featureCount: F, units: 5, layers: 1, dropout: 0, learningRate: 1e-3, seed: 2, output: 'regression' });
+    try {
+      const { x } = windows();
+      await expect(predictValues(model, x, 2, L, F, { prefix: Int32Array.of(3, 2), group: Int32Array.of(0, 0) })).rejects.toThrow(RangeError);
+      await expect(predictValues(model, x, 1, L, F, { prefix: Int32Array.of(L), group: Int32Array.of(0) })).rejects.toThrow(RangeError);
+    } finally {
+      model.dispose();
+      optimizer.dispose();
+    }
   });
 });

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../lib/random';
-import { fastGradients, fastLstmOf, fastPredict, stepInputs, type FastLstm } from './fastLstm';
+import { fastGradients, fastHead, fastLstmOf, fastPredict, fastRun, stepInputs, type FastLstm, type LstmState } from './fastLstm';
 import type { TrainSettings } from './settings';
-import type { Windows } from './types';
+import type { SharedPrefixes, Windows } from './types';
 
 export type { TrainSettings } from './settings';
 
@@ -104,14 +104,60 @@ export function fastView(model: tf.LayersModel): FastLstm | null {
 }
 
 /**
+ * The fast pass over windows with shared prefixes: each group's prefix runs
+ * once, then every window runs only its own remaining steps from that state.
+ */
+function predictShared(view: FastLstm, x: Float32Array, count: number, L: number, F: number, shared: SharedPrefixes): tf.Tensor2D {
+  // One representative window per group with a prefix; -1: starts from zeros.
+  const reps: number[] = [];
+  const rowOfGroup = new Map<number, number>();
+  const stateRow = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const p = shared.prefix[i]!;
+    if (p < 0 || p >= L) throw new RangeError(`window ${i}: a prefix of ${p} steps leaves none of ${L} to run`);
+    if (p === 0) {
+      stateRow[i] = -1;
+      continue;
+    }
+    let row = rowOfGroup.get(shared.group[i]!);
+    if (row === undefined) {
+      row = reps.length;
+      reps.push(i);
+      rowOfGroup.set(shared.group[i]!, row);
+    } else if (shared.prefix[reps[row]!] !== p) throw new RangeError(`window ${i}: its group's prefix is ${shared.prefix[reps[row]!]} steps, not ${p}`);
+    stateRow[i] = row;
+  }
+  const G = reps.length;
+  const stride = L * F;
+  const prefixX = new Float32Array(G * stride);
+  reps.forEach((i, r) => prefixX.set(x.subarray(i * stride, (i + 1) * stride), r * stride));
+  const prefixRows = { offsets: new Int32Array(G), lengths: Int32Array.from(reps, (i) => shared.prefix[i]!) };
+  const offsets = shared.prefix.subarray(0, count);
+  return tf.tidy(() => {
+    let initial: LstmState | null = null;
+    if (G > 0) {
+      const prefix = fastRun(view, prefixX, L, F, prefixRows, null);
+      // Row G of each state is zeros, for the windows without a prefix.
+      const rows = tf.tensor1d(Int32Array.from(stateRow, (r) => (r < 0 ? G : r)), 'int32');
+      const pick = (states: readonly tf.Tensor2D[]) => states.map((s) => tf.gather(tf.concat([s, tf.zeros([1, s.shape[1]])], 0), rows) as tf.Tensor2D);
+      initial = { h: pick(prefix.h), c: pick(prefix.c) };
+    }
+    const state = fastRun(view, x, L, F, { offsets, lengths: Int32Array.from(offsets, (p) => L - p) }, initial);
+    return fastHead(view, state.h[state.h.length - 1]!);
+  });
+}
+
+/**
  * The model's outputs `[count]` for `count` windows of `L × F` values
  * (row-major, window by window), in model space. One forward pass: the fast
- * LSTM pass where the model allows it, else `model.predict`.
+ * LSTM pass where the model allows it (with `shared`, each shared prefix
+ * runs once), else `model.predict`.
  */
-export async function predictValues(model: tf.LayersModel, x: Float32Array, count: number, L: number, F: number): Promise<Float32Array> {
+export async function predictValues(model: tf.LayersModel, x: Float32Array, count: number, L: number, F: number, shared?: SharedPrefixes): Promise<Float32Array> {
   const view = fastView(model);
   let output: tf.Tensor;
-  if (view) {
+  if (view && shared) output = predictShared(view, x, count, L, F, shared);
+  else if (view) {
     const steps = stepInputs(x, count, L, F);
     output = fastPredict(view, steps);
     tf.dispose(steps);

@@ -141,3 +141,13 @@ export interface Windows {
   /** Loss weight per window (mean 1 over the split), or absent: all equal. */
   readonly weight?: Float32Array;
 }
+
+/**
+ * Windows whose first steps are the same: window i's first `prefix[i]` steps
+ * equal those of every window in its `group` (what-if plans of one series
+ * and start share the history before the plan). 0: nothing shared.
+ */
+export interface SharedPrefixes {
+  readonly prefix: Int32Array;
+  readonly group: Int32Array;
+}

@@ -1,5 +1,5 @@
 import { encodeStep, type RawValue } from './features';
-import type { Dataset, SeriesGrid } from './types';
+import type { Dataset, SeriesGrid, SharedPrefixes } from './types';
 
 /**
  * A promotion plan in one context. Days are day numbers (days since
@@ -103,7 +103,7 @@ function planExog(dataset: Dataset, seriesIndex: number, plan: PlanSpec, from: n
  * point of every response curve) is one forward pass, never a step-by-step
  * recursion.
  */
-export function planWindows(dataset: Dataset, plans: readonly PlanSpec[]): { x: Float32Array; count: number; layout: PlanLayout[] } {
+export function planWindows(dataset: Dataset, plans: readonly PlanSpec[]): { x: Float32Array; count: number; layout: PlanLayout[]; shared: SharedPrefixes } {
   const { spec, exogCount } = dataset;
   const L = spec.windowLength;
   const F = spec.features.length;
@@ -112,6 +112,10 @@ export function planWindows(dataset: Dataset, plans: readonly PlanSpec[]): { x: 
   for (const plan of plans) count += plan.series.length * plan.horizon;
   const x = new Float32Array(count * L * F);
   const layout: PlanLayout[] = [];
+  // The steps before the plan start are history (or "no promotion" up to it), the same for every plan of a series and start.
+  const prefix = new Int32Array(count);
+  const group = new Int32Array(count);
+  const groups = new Map<string, number>();
   let w = 0;
   plans.forEach((plan, p) => {
     for (const seriesIndex of plan.series) {
@@ -150,11 +154,16 @@ export function planWindows(dataset: Dataset, plans: readonly PlanSpec[]): { x: 
           }
         }
         layout.push({ plan: p, series: seriesIndex, day: d });
+        prefix[w] = Math.max(0, L - 1 - d);
+        const key = `${seriesIndex}|${planStart}|${d}`;
+        let id = groups.get(key);
+        if (id === undefined) groups.set(key, (id = groups.size));
+        group[w] = id;
         w++;
       }
     }
   });
-  return { x, count, layout };
+  return { x, count, layout, shared: { prefix, group } };
 }
 
 /** The observed target on each plan day of a series (NaN when not in the data). */

@@ -654,11 +654,11 @@ export function whatIfContext(d: Dataset, conformalQuantile90: number): WhatIfCo
  */
 export async function whatIf(dataset: Dataset, model: tf.LayersModel, q90: number, request: WhatIfRequest): Promise<WhatIfResult> {
   const started = performance.now();
-  const { x, count, layout } = planWindows(dataset, request.plans);
+  const { x, count, layout, shared } = planWindows(dataset, request.plans);
   const spec = dataset.spec;
   const L = spec.windowLength;
   const F = spec.features.length;
-  const out = await predictValues(model, x, count, L, F);
+  const out = await predictValues(model, x, count, L, F, shared);
   const inferenceMs = performance.now() - started;
   const plans: PlanForecast[] = request.plans.map((p) => {
     const n = p.series.length * p.horizon;
