@@ -46,6 +46,15 @@ test('download the model, start over, import it: the same what-if answer without
   const after = await value();
   expect(Math.abs(after - before) / Math.abs(before)).toBeLessThan(1e-5);
   await expect(page.getByRole('table', { name: 'Test metrics' })).toBeVisible();
+
+  // A session opened from a bundle alone can be cleared too.
+  await page.getByRole('button', { name: 'Start over' }).click();
+  await page.getByRole('button', { name: 'Clear everything' }).click();
+  await expect(prediction).toHaveCount(0, { timeout: 60_000 });
+  await page.waitForLoadState('load');
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Try sample data' })).toBeVisible();
+  await expect(prediction).toHaveCount(0);
 });
 
 const bad: { name: string; bytes: Buffer; message: RegExp }[] = [

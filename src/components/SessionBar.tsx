@@ -8,7 +8,8 @@ export function SessionBar() {
   const t = useT();
   const restoring = useAppStore((s) => s.restoring);
   const problem = useAppStore((s) => s.storageProblem);
-  const hasData = useAppStore((s) => s.dataset !== null);
+  // Data, or a model opened from a bundle alone: either is a session to clear.
+  const hasSession = useAppStore((s) => s.dataset !== null || s.trainResult !== null);
   const [confirming, setConfirming] = useState(false);
   return (
     <div className="session-bar">
@@ -22,7 +23,7 @@ export function SessionBar() {
           {t(`session.problem.${problem}`)}
         </span>
       )}
-      {hasData && !confirming && (
+      {hasSession && !confirming && (
         <button type="button" className="button small" onClick={() => setConfirming(true)}>
           {t('session.startOver')}
         </button>

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { seededValues } from './backends';
 import { buildLstmModel } from './lstm';
 import { checkCpuBackendWithoutLeaks } from './tfTesting';
-import { averagingDecay, evaluateLoss, predictValues, trainLoop, type TrainSettings } from './train';
+import * as tf from '@tensorflow/tfjs';
+import { averagingDecay, evaluateLoss, predictValues, trainLoop, trainStep, type TrainSettings } from './train';
 import type { SharedPrefixes, Windows } from './types';
 
 checkCpuBackendWithoutLeaks();
@@ -131,6 +132,35 @@ describe('predictValues with shared prefixes', () => {
       const { x } = windows();
       await expect(predictValues(model, x, 2, L, F, { prefix: Int32Array.of(3, 2), group: Int32Array.of(0, 0) })).rejects.toThrow(RangeError);
       await expect(predictValues(model, x, 1, L, F, { prefix: Int32Array.of(L), group: Int32Array.of(0) })).rejects.toThrow(RangeError);
+    } finally {
+      model.dispose();
+      optimizer.dispose();
+    }
+  });
+});
+
+describe('trainStep', () => {
+  it('weights the loss the same way on the autodiff path (a model the fast pass does not take), zero weights included', async () => {
+    const model = tf.sequential({ layers: [tf.layers.gru({ units: 3, inputShape: [4, 2] }), tf.layers.dense({ units: 1 })] });
+    const optimizer = tf.train.sgd(0);
+    try {
+      const data = problem(6, 5, (i) => (i % 3 === 0 ? 0 : i));
+      const predicted = await predictValues(model, data.x, 6, 4, 2);
+      let expected = 0;
+      for (let i = 0; i < 6; i++) expected += data.weight![i]! * (predicted[i]! - data.y[i]!) ** 2;
+      const cost = trainStep(model, optimizer, 'mse', data.x, data.y, 6, 4, 2, data.weight);
+      expect((await cost.data())[0]).toBeCloseTo(expected / 6, 5);
+      cost.dispose();
+    } finally {
+      model.dispose();
+      optimizer.dispose();
+    }
+  });
+
+  it('answers no windows with no values on the shared-prefix path', async () => {
+    const { model, optimizer } = buildLstmModel({ windowLength: 4, featureCount: 2, units: 3, layers: 1, dropout: 0, learningRate: 1e-3, seed: 2, output: 'regression' });
+    try {
+      expect(await predictValues(model, new Float32Array(0), 0, 4, 2, { prefix: new Int32Array(0), group: new Int32Array(0) })).toHaveLength(0);
     } finally {
       model.dispose();
       optimizer.dispose();

@@ -108,6 +108,7 @@ export function fastView(model: tf.LayersModel): FastLstm | null {
  * once, then every window runs only its own remaining steps from that state.
  */
 function predictShared(view: FastLstm, x: Float32Array, count: number, L: number, F: number, shared: SharedPrefixes): tf.Tensor2D {
+  if (count === 0) return tf.zeros([0, 1]);
   // One representative window per group with a prefix; -1: starts from zeros.
   const reps: number[] = [];
   const rowOfGroup = new Map<number, number>();
@@ -208,7 +209,10 @@ export function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, loss: 
     const input = tf.tensor3d(x.subarray(0, n * L * F), [n, L, F]);
     const cost = optimizer.minimize(() => {
       const predictions = model.apply(input, { training: true }) as tf.Tensor;
-      return loss === 'mse' ? tf.losses.meanSquaredError(targets, predictions, weights) : tf.losses.logLoss(targets, predictions, weights);
+      if (!weights) return loss === 'mse' ? tf.losses.meanSquaredError(targets, predictions) : tf.losses.logLoss(targets, predictions);
+      // The mean of the weighted terms, as the fast pass (tf.losses would divide by the non-zero weights).
+      const terms = loss === 'mse' ? tf.squaredDifference(targets, predictions) : tf.losses.logLoss(targets, predictions, undefined, undefined, tf.Reduction.NONE);
+      return tf.mean(tf.mul(terms, weights));
     }, true);
     return cost ?? tf.scalar(NaN);
   });

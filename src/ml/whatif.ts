@@ -85,7 +85,8 @@ function planExog(dataset: Dataset, seriesIndex: number, plan: PlanSpec, from: n
       continue;
     }
     const offset = u - planStartStep;
-    const promo = offset >= plan.promoStart && offset < plan.promoStart + plan.promoDuration;
+    // (Never before the plan start: those steps are history every plan shares.)
+    const promo = offset >= Math.max(0, plan.promoStart) && offset < plan.promoStart + plan.promoDuration;
     const value = (column: string): RawValue => (promo && column in plan.levers ? plan.levers[column]! : (noPromotion[column] ?? null));
     encodeStep(spec, grid.keys, dayOfStep(dataset, grid, u), value, out, at);
     // Covariates are context, not levers: observed when known, else last year's, else the latest.

@@ -44,8 +44,8 @@ function pick(state: AppState): SavedUi {
 
 /**
  * Saves the session shortly after every change (debounced); a refused write
- * becomes a message. A change still waiting when the page goes away (reload,
- * tab closed) is written at once.
+ * becomes a message. A change still waiting when the page is hidden or goes
+ * away (reload, tab closed) is written at once.
  */
 export function startAutosave(store: StoreApi): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -65,10 +65,15 @@ export function startAutosave(store: StoreApi): () => void {
     if (timer) clearTimeout(timer);
     timer = setTimeout(save, AUTOSAVE_MS);
   });
+  const hidden = () => {
+    if (document.visibilityState === 'hidden') flush();
+  };
   addEventListener('pagehide', flush);
+  document.addEventListener('visibilitychange', hidden);
   return () => {
     unsubscribe();
     removeEventListener('pagehide', flush);
+    document.removeEventListener('visibilitychange', hidden);
   };
 }
 
@@ -113,10 +118,9 @@ export async function restoreSession(store: StoreApi): Promise<void> {
       optimizeResult: ui.optimizeResult,
       forecastSeries: ui.forecastSeries,
       // (Sessions saved before updates were kept have none of these.)
-      updateStatus: ui.updateResult ? 'done' : 'idle',
-      updateFileName: ui.updateFileName ?? null,
-      updateSummary: ui.updateSummary ?? null,
-      updateResult: ui.updateResult ?? null,
+      ...(store.getState().updateStatus === 'failed'
+        ? {}
+        : { updateStatus: ui.updateResult ? 'done' : 'idle', updateFileName: ui.updateFileName ?? null, updateSummary: ui.updateSummary ?? null, updateResult: ui.updateResult ?? null }),
     });
     store.setState({ restoring: false });
     if (interrupted) {

@@ -73,16 +73,13 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
       const { dataset, summary } = appended.data;
       const dataEnd = dataEndDay(context);
       set({ updateSummary: summary, dataset: get().dataset ? { ...get().dataset!, rowCount: summary.rowCount } : null });
-      // The data worker's table has the rows now: a reload appends the file again.
-      const files = (await loadValue<FileInput[]>(UPDATES_KEY)) ?? [];
-      const saved = await saveValue(UPDATES_KEY, [...files, { kind: 'file', file }]);
-      if (!saved.ok) set({ storageProblem: saved.reason });
       if (summary.newTo === null || !(summary.newTo > dataEnd)) {
         failWith('update.noNewDays', { end: new Date(dataEnd * 86_400_000).toISOString().slice(0, 10) });
         return;
       }
       const firstNew = Math.max(dataEnd + 1, summary.newFrom ?? dataEnd + 1);
       const updated = await mlClient().update(dataset, holdoutStart(firstNew, summary.newTo), UPDATE_EPOCHS, (event) => {
+        if (event.kind === 'storage') set({ storageProblem: event.problem });
         if (event.kind !== 'batch') return;
         const { epoch, batch, batches } = event.progress;
         set({ updateProgress: { fraction: (epoch - 1 + batch / batches) / event.epochs, epoch, epochs: event.epochs } });
@@ -91,6 +88,12 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
         failWith(`update.${updated.reason}`);
         return;
       }
+      // Another file was loaded meanwhile: this update belongs to data that is gone.
+      if (get().whatIfContext !== context) return;
+      // The model's checkpoint has the new rows now: a reload appends the file to the re-read data again.
+      const files = (await loadValue<FileInput[]>(UPDATES_KEY)) ?? [];
+      const saved = await saveValue(UPDATES_KEY, [...files, { kind: 'file', file }]);
+      if (!saved.ok) set({ storageProblem: saved.reason });
       set({ updateStatus: 'done', updateResult: updated.data, forecast: null, optimizeResult: null });
       const wasDefaultStart = get().scenario?.startDay === defaultStartDay(context);
       await get().loadWhatIfContext();
@@ -129,7 +132,9 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
     set({ importError: null, importDifferences: [] });
     const bytes = new Uint8Array(await file.arrayBuffer());
     const { dataset, roles } = get();
-    const result = await mlClient().importBundle(bytes, dataset ? { roles, summaries: dataset.summaries } : null);
+    const result = await mlClient().importBundle(bytes, dataset ? { roles, summaries: dataset.summaries } : null, (event) => {
+      if (event.kind === 'storage') set({ storageProblem: event.problem });
+    });
     if (!result.ok) {
       set({ importError: result.reason });
       return;

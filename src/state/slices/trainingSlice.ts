@@ -110,7 +110,8 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
 
     train: async () => {
       const { roles, trainSettings, backendChoice } = get();
-      set({ trainStatus: 'preparing', trainError: null, trainResult: null, epochs: [], batch: null, fallbackNotice: null, forecast: null, trainStartedAt: Date.now() });
+      // A new model: the last update's before/after no longer describes it.
+      set({ trainStatus: 'preparing', trainError: null, trainResult: null, epochs: [], batch: null, fallbackNotice: null, forecast: null, trainStartedAt: Date.now(), updateStatus: 'idle', updateError: null, updateSummary: null, updateResult: null, updateProgress: null });
       try {
         const dataset = await dataClient().dataset(roles, { windowLength: trainSettings.windowLength, seed: trainSettings.seed });
         if (!dataset.ok) {

@@ -67,8 +67,8 @@ export class MlClient {
   }
 
   /** Opens a bundle in the worker (ready for what-if); a bad bundle is a value. */
-  async importBundle(bytes: Uint8Array, current: { roles: RoleMap; summaries: readonly ColumnSummary[] } | null): Promise<Result<ImportedModel, BundleError>> {
-    return expectReply(await this.bridge.request((id) => ({ type: 'import', id, bytes, current }), { transfer: [bytes.buffer as ArrayBuffer] }), 'imported').result;
+  async importBundle(bytes: Uint8Array, current: { roles: RoleMap; summaries: readonly ColumnSummary[] } | null, onEvent: (e: TrainEvent) => void = () => undefined): Promise<Result<ImportedModel, BundleError>> {
+    return expectReply(await this.bridge.request((id) => ({ type: 'import', id, bytes, current }), { transfer: [bytes.buffer as ArrayBuffer], onProgress: MlClient.events(onEvent) }), 'imported').result;
   }
 
   /** Rebuilds the model from the last checkpoint (after a reload); null when there is none. */

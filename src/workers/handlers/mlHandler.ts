@@ -10,6 +10,7 @@ import { fail, ok, type Result } from '../../lib/result';
 import { bundleFileName, compareSchema, createManifest, datasetFromBundle, loadBundleModel, modelCard, readBundle, writeBundle } from '../../ml/bundle';
 import { regressionMetrics } from '../../ml/metrics';
 import { predictValues, predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
+import type { RoleMap } from '../../data/types';
 import type { Dataset, Windows } from '../../ml/types';
 import { actualsForPlan, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
 import { CHECKPOINT_DATASET_KEY, CHECKPOINT_KEY } from '../storageKeys';
@@ -51,6 +52,14 @@ interface Session {
   result: TrainResult | null;
   /** Every completed epoch, for the loss chart after a reload. */
   epochs: EpochResult[];
+  /** The columns the model was trained on when it came from a bundle (a re-export keeps them); null: the page's. */
+  readonly schema: BundleSchema | null;
+}
+
+/** Roles and column types a bundle was made from. */
+interface BundleSchema {
+  readonly roles: RoleMap;
+  readonly summaries: readonly { readonly name: string; readonly type: string }[];
 }
 
 /** Where the handler keeps its checkpoint (IndexedDB in the worker; absent in tests). */
@@ -70,6 +79,7 @@ interface Checkpoint {
   readonly epochs: EpochResult[];
   readonly result: TrainResult | null;
   readonly ranking: BackendName[];
+  readonly schema?: BundleSchema | null;
 }
 
 
@@ -114,13 +124,20 @@ function disposeModel(session: Session): void {
  */
 export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointStore): (request: MlRequest) => Promise<void> {
   let session: Session | null = null;
-  let runningId = -1;
   let optimizing: AbortController | null = null;
 
   const event = (id: number, e: TrainEvent) => post({ type: 'event', id, event: e });
 
-  const checkpoint = async (s: Session): Promise<void> => {
+  /**
+   * Stores the checkpoint (and, with `withDataset`, the session's data set); a
+   * refused write is a 'storage' event on request `id`.
+   */
+  const checkpoint = async (id: number, s: Session, withDataset = false): Promise<void> => {
     if (!store) return;
+    if (withDataset) {
+      const saved = await store.save(CHECKPOINT_DATASET_KEY, s.dataset);
+      if (!saved.ok) event(id, { kind: 'storage', problem: 'quota' });
+    }
     const value: Checkpoint = {
       settings: s.settings,
       epochsDone: s.epochsDone,
@@ -131,9 +148,10 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
       epochs: s.epochs,
       result: s.result,
       ranking: s.ranking,
+      schema: s.schema,
     };
     const saved = await store.save(CHECKPOINT_KEY, value);
-    if (!saved.ok) event(runningId, { kind: 'storage', problem: 'quota' });
+    if (!saved.ok) event(id, { kind: 'storage', problem: 'quota' });
   };
 
   const buildModel = (s: Session): void => {
@@ -169,6 +187,7 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
         await env.use(backend);
         if (!s.model) buildModel(s);
         event(id, { kind: 'phase', phase: 'training' });
+        const startEpoch = s.epochsDone;
         const outcome = await trainLoop({
           model: s.model!,
           optimizer: s.optimizer!,
@@ -176,7 +195,7 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
           train: s.train,
           valid: s.valid,
           settings: s.settings,
-          startEpoch: s.epochsDone,
+          startEpoch,
           bestValidLoss: s.bestValidLoss,
           shouldStop: () => s.stopRequested,
           onBatch: (progress) => event(id, { kind: 'batch', progress, epochs: s.settings.epochs, trainCount: s.train.count }),
@@ -189,14 +208,19 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
             }
             s.epochs.push(result);
             event(id, { kind: 'epoch', result });
-            await checkpoint(s);
+            await checkpoint(id, s);
           },
         });
         s.stoppedBy = outcome.stoppedBy;
         if (outcome.stoppedBy === 'nonFinite') {
           return { code: 'nonFinite', params: { epoch: s.epochsDone + 1, learningRate: s.settings.learningRate } };
         }
-        // The loop restored the best weights into the model.
+        // The loop restored its best weights; a resumed run that found no better epoch goes back to the earlier best.
+        if (outcome.bestEpoch <= startEpoch && startEpoch > 0 && s.snapshot) {
+          const weights = s.snapshot.map((w) => tf.tensor(w.values, w.shape));
+          s.model!.setWeights(weights);
+          tf.dispose(weights);
+        }
         return null;
       } catch (thrown) {
         const failed = s.ranking.shift()!;
@@ -280,10 +304,7 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
     const drift = [...weeks.values()].sort((a, b) => a.day - b.day).filter((e) => e.total > 0).map((e) => ({ day: e.day, before: e.abs[0] / e.total, after: e.abs[1] / e.total }));
     // The merged data is the session's data from now on: what-if plans start after the new rows.
     session = { ...s, dataset, snapshot: await snapshot(model) };
-    if (store) {
-      await store.save(CHECKPOINT_DATASET_KEY, dataset);
-      await checkpoint(session);
-    }
+    await checkpoint(id, session, true);
     let holdoutTo = -Infinity;
     for (let i = 0; i < holdout.count; i++) holdoutTo = Math.max(holdoutTo, dataset.series[holdout.series[i]!]!.times[holdout.step[i]!]!);
     return ok({ before: before.score, after: after.score, kept, holdoutFrom, holdoutTo, holdoutCount: holdout.count, epochs, seconds, drift });
@@ -327,7 +348,6 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
   };
 
   const trainAndReport = async (id: number, s: Session): Promise<void> => {
-    runningId = id;
     s.stopRequested = false;
     const failure = await runTraining(id, s);
     if (failure) {
@@ -336,7 +356,7 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
     }
     const result = await finish(id, s);
     s.result = result;
-    await checkpoint(s);
+    await checkpoint(id, s);
     post({ type: 'trained', id, result: { ok: true, data: result } });
   };
 
@@ -398,7 +418,7 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
           const ranking = await rankBackends(request.backend, env, { windowLength: train.windowLength, featureCount: train.featureCount, units: settings.units, batchSize: settings.batchSize }, (reports, chosen) =>
             event(request.id, { kind: 'backends', reports, chosen, threads: env.threads() }),
           );
-          session = { dataset, settings, train, valid, test, ranking, model: null, optimizer: null, epochsDone: 0, bestEpoch: 0, bestValidLoss: Infinity, stoppedBy: 'epochs', snapshot: null, stopRequested: false, result: null, epochs: [] };
+          session = { dataset, settings, train, valid, test, ranking, model: null, optimizer: null, epochsDone: 0, bestEpoch: 0, bestValidLoss: Infinity, stoppedBy: 'epochs', snapshot: null, stopRequested: false, result: null, epochs: [], schema: null };
           if (store) {
             const saved = await store.save(CHECKPOINT_DATASET_KEY, dataset);
             if (!saved.ok) event(request.id, { kind: 'storage', problem: 'quota' });
@@ -443,6 +463,7 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
             stopRequested: false,
             result: saved.result,
             epochs: saved.epochs,
+            schema: saved.schema ?? null,
           };
           await env.use(ranking[0]!);
           buildModel(session);
@@ -452,11 +473,13 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
         case 'export': {
           const s = session;
           if (!s?.model || !s.result) throw new Error('No trained model');
+          // A model opened from a bundle keeps that bundle's columns, whatever the page has loaded since.
+          const schema = s.schema ?? request.meta;
           const manifest = createManifest({
             name: request.meta.name,
             createdAt: new Date().toISOString(),
-            roles: request.meta.roles,
-            summaries: request.meta.summaries,
+            roles: schema.roles,
+            summaries: schema.summaries,
             dataset: s.dataset,
             report: s.result.evaluation,
             trainingSettings: s.settings,
@@ -530,12 +553,10 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
             stopRequested: false,
             result,
             epochs: [],
+            schema: { roles: manifest.roles, summaries: manifest.columns },
           };
           session.snapshot = await snapshot(model);
-          if (store) {
-            await store.save(CHECKPOINT_DATASET_KEY, dataset);
-            await checkpoint(session);
-          }
+          await checkpoint(request.id, session, true);
           const differences = request.current ? compareSchema(manifest, request.current) : [];
           post({ type: 'imported', id: request.id, result: { ok: true, data: { result, roles: manifest.roles, name: manifest.name, columns: manifest.columns, settings, differences } } });
           return;
@@ -621,8 +642,6 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
       }
     } catch (thrown) {
       post({ type: 'error', id: request.id, error: toWorkerError(thrown) });
-    } finally {
-      if (request.type !== 'stop' && runningId === request.id) runningId = -1;
     }
   };
 }
