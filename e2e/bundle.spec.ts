@@ -47,6 +47,16 @@ test('download the model, start over, import it: the same what-if answer without
   expect(Math.abs(after - before) / Math.abs(before)).toBeLessThan(1e-5);
   await expect(page.getByRole('table', { name: 'Test metrics' })).toBeVisible();
 
+  // With data loaded, importing (this time by dropping the bundle on the page) says which columns and categories differ.
+  const [header, ...rows] = readFileSync(new URL('../public/samples/promotions.csv', import.meta.url), 'utf8').trim().split('\n') as [string, ...string[]];
+  const drop = header.split(',').indexOf('ad_spend');
+  const changed = [header, ...rows].map((line) => line.split(',').filter((_, i) => i !== drop).join(',').replace(',gift,', ',voucher,'));
+  await data.uploadContent('promotions-changed.csv', changed.join('\n'));
+  await data.expectRows(10_950);
+  await data.drop('model.promocast.zip', readFileSync(path));
+  await expect(page.getByText('Column "ad_spend" (a lever of the model) is missing from the data.')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText('Column "promo_type" has values the model never saw in training: "voucher".')).toBeVisible();
+
   // A session opened from a bundle alone can be cleared too.
   await page.getByRole('button', { name: 'Start over' }).click();
   await page.getByRole('button', { name: 'Clear everything' }).click();
