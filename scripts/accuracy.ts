@@ -13,7 +13,8 @@
  * plateau (multiply the learning rate by this after an epoch without a new
  * best); averaging (weight-average decay, 0 = off); weighting (loss weight
  * visitors × p(1 − p)); truthTargets (train on the noise-free rates: what
- * the model could reach without noise).
+ * the model could reach without noise); refit (after early stopping, train a
+ * fresh model on training + validation days for the best epoch count).
  *
  * Besides the ratio it prints the error against the truth, the prediction
  * bias, the ratio after a validation-fitted scale, and (stderr) the test
@@ -36,13 +37,15 @@ interface Options extends TrainSettings {
   readonly lags: boolean;
   readonly plateau: number;
   readonly truthTargets: boolean;
+  /** After early stopping, train a fresh model on training + validation days for the best epoch count. */
+  readonly refit: boolean;
   /** Weight each training window's loss by its row's binomial information, visitors × p(1 − p) (p: the series' mean rate). */
   readonly weighting: boolean;
   /** Polyak averaging decay per step (0: off; default the app's). */
   readonly averaging: number;
 }
 
-const options: Options = { ...DEFAULT_TRAIN_SETTINGS, horizonOne: false, history: true, lags: true, plateau: 1, truthTargets: false, weighting: false, averaging: AVERAGING_DECAY, ...(JSON.parse(process.argv[2] ?? '{}') as Partial<Options>) };
+const options: Options = { ...DEFAULT_TRAIN_SETTINGS, horizonOne: false, history: true, lags: true, plateau: 1, truthTargets: false, refit: false, weighting: false, averaging: AVERAGING_DECAY, ...(JSON.parse(process.argv[2] ?? '{}') as Partial<Options>) };
 await registerBackends({});
 await tf.setBackend('wasm');
 await tf.ready();
@@ -120,7 +123,15 @@ const outcome = await trainLoop({
   },
 });
 
-const predicted = await predictWindows(model, test);
+let final = model;
+if (options.refit) {
+  const all = makeWindows({ ...dataset, trainEnd: dataset.validEnd }, { split: 'train', horizon: 'mixed', seed: options.seed });
+  const fresh = buildLstmModel({ ...options, windowLength: train.windowLength, featureCount: train.featureCount, output: 'regression' });
+  await trainLoop({ model: fresh.model, optimizer: fresh.optimizer, loss: 'mse', train: all, valid: { ...valid, count: 0 }, settings: { ...options, epochs: Math.max(1, outcome.bestEpoch), patience: 0 }, averaging: options.averaging });
+  fresh.optimizer.dispose();
+  final = fresh.model;
+}
+const predicted = await predictWindows(final, test);
 let modelError = 0;
 let floorError = 0;
 let truthError = 0;
@@ -135,7 +146,7 @@ for (let i = 0; i < test.count; i++) {
   total += Math.abs(actual);
 }
 // Retransformation bias: the ratio of actual to predicted sums on the validation days, applied to the test predictions.
-const validPredicted = await predictWindows(model, valid);
+const validPredicted = await predictWindows(final, valid);
 let validActual = 0;
 let validSum = 0;
 for (let i = 0; i < valid.count; i++) {
@@ -161,6 +172,7 @@ for (let i = 0; i < test.count; i++) {
 }
 process.stderr.write(`error share by date: ${JSON.stringify([...byDate].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([d, v]) => `${d} ${(100 * v).toFixed(1)}%`))}\n`);
 model.dispose();
+if (final !== model) final.dispose();
 optimizer.dispose();
 const wape = modelError / total;
 const floor = floorError / total;
