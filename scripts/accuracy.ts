@@ -39,8 +39,12 @@ interface Options extends TrainSettings {
   readonly truthTargets: boolean;
   /** After early stopping, train a fresh model on training + validation days for the best epoch count. */
   readonly refit: boolean;
-  /** Weight each training window's loss by its row's binomial information, visitors × p(1 − p) (p: the series' mean rate). */
-  readonly weighting: boolean;
+  /**
+   * Loss weight per training window (p: the series' mean rate): true or
+   * 'information', its row's binomial information visitors × p(1 − p); 'rate',
+   * (p(1 − p))², the logit's scale in rate units (the metric's units).
+   */
+  readonly weighting: boolean | 'information' | 'rate';
   /** Polyak averaging decay per step (0: off; default the app's). */
   readonly averaging: number;
 }
@@ -98,7 +102,7 @@ if (options.weighting) {
       const date = new Date(grid.times[w.step[i]!]! * 86_400_000).toISOString().slice(0, 10);
       const m = rate.get(w.series[i]!)!;
       const p = m.sum / m.n;
-      weight[i] = (visitors.get(`${grid.label}|${date}`) ?? 0) * p * (1 - p);
+      weight[i] = options.weighting === 'rate' ? (p * (1 - p)) ** 2 : (visitors.get(`${grid.label}|${date}`) ?? 0) * p * (1 - p);
       sum += weight[i]!;
     }
     for (let i = 0; i < w.count; i++) weight[i] = (weight[i]! * w.count) / sum;
