@@ -29,6 +29,9 @@ test('an update with the last month withheld, then added, shows the error before
   // Fine-tuning shows its progress (it takes ~15 s here).
   await expect(page.getByText(/Fine-tuning on promotions-december\.csv: epoch [1-3] of 3/)).toBeVisible({ timeout: 120_000 });
   await expect(page.getByRole('progressbar', { name: 'Update with new data' })).toHaveAttribute('value', /\d/);
+  // Meanwhile nothing can swap the data or the model under it.
+  for (const name of ['Upload CSV', 'Import model']) await expect(page.getByRole('button', { name })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled();
   const table = page.getByRole('table', { name: 'Update' });
   await expect(table).toBeVisible({ timeout: 300_000 });
   await expect(page.getByText(`${newer.length - overlapping} new rows appended, ${overlapping} overlapping rows replaced`)).toBeVisible();

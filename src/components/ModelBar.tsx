@@ -13,6 +13,7 @@ export function ModelBar() {
   const differences = useAppStore((s) => s.importDifferences);
   const importedName = useAppStore((s) => s.importedName);
   const [busy, setBusy] = useState(false);
+  const updating = useAppStore((s) => s.updateStatus === 'running');
 
   const download = async () => {
     setBusy(true);
@@ -32,10 +33,10 @@ export function ModelBar() {
 
   return (
     <div className="model-bar">
-      <button type="button" className="button" disabled={!hasModel || busy} onClick={() => void download()}>
+      <button type="button" className="button" disabled={!hasModel || busy || updating} onClick={() => void download()}>
         {t('model.download')}
       </button>
-      <FileButton label={t('model.import')} accept=".zip,application/zip" onFile={(file) => void importModel(file)} />
+      <FileButton label={t('model.import')} accept=".zip,application/zip" disabled={updating} onFile={(file) => void importModel(file)} />
       {importedName && !error && (
         <span role="status" className="muted small">
           {t('model.imported', { name: importedName })}

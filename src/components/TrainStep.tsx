@@ -48,6 +48,7 @@ export function TrainStep() {
   const train = useAppStore((s) => s.train);
   const stop = useAppStore((s) => s.stopTraining);
   const resume = useAppStore((s) => s.resumeTraining);
+  const updating = useAppStore((s) => s.updateStatus === 'running');
   if (!dataset) return null;
 
   const target = Object.entries(roles).find(([, r]) => r === 'target')?.[0];
@@ -113,7 +114,7 @@ export function TrainStep() {
         </label>
       </fieldset>
       <div className="actions">
-        <button type="button" className="button primary" disabled={running || !target || blocked} onClick={() => void train()}>
+        <button type="button" className="button primary" disabled={running || updating || !target || blocked} onClick={() => void train()}>
           {t('train.train')}
         </button>
         <button type="button" className="button" disabled={status !== 'training'} onClick={stop}>
