@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { seededValues } from './backends';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerBackends, seededValues } from './backends';
 import { buildLstmModel } from './lstm';
 import { checkCpuBackendWithoutLeaks } from './tfTesting';
 import * as tf from '@tensorflow/tfjs';
@@ -103,27 +103,50 @@ describe('predictValues with shared prefixes', () => {
     return { x, shared: { prefix, group } };
   }
 
-  it.each([
-    ['1 layer', 1, 'regression'],
-    ['2 layers', 2, 'regression'],
-    ['1 layer, yes/no', 1, 'binary'],
-    ['3 layers, yes/no', 3, 'binary'],
-  ] as const)('%s: runs each prefix once and gives what the whole windows give', async (_, layers, output) => {
-    const { model, optimizer } = buildLstmModel({ windowLength: L, featureCount: F, units: 5, layers, dropout: 0, learningRate: 1e-3, seed: 2, output });
-    try {
-      const { x, shared } = windows();
-      const whole = await predictValues(model, x, 9, L, F);
-      const split = await predictValues(model, x, 9, L, F, shared);
-      for (let i = 0; i < 9; i++) expect(split[i]).toBeCloseTo(whole[i]!, 5);
-      // A prefix that is not really shared changes the answer (the shared path is the one being run).
-      const lying = { prefix: shared.prefix, group: new Int32Array(9) };
-      lying.prefix.fill(4);
-      const wrong = await predictValues(model, x, 9, L, F, lying);
-      expect(Array.from(wrong).some((v, i) => Math.abs(v - whole[i]!) > 1e-4)).toBe(true);
-    } finally {
-      model.dispose();
-      optimizer.dispose();
-    }
+  /** tf.js's default LSTM (hard-sigmoid gates): how bundles saved before the gates became sigmoid run. */
+  const hardSigmoid = () => {
+    const model = tf.sequential({ layers: [tf.layers.lstm({ units: 5, inputShape: [L, F], returnSequences: true }), tf.layers.lstm({ units: 4 }), tf.layers.dense({ units: 1 })] });
+    return { model, optimizer: tf.train.adam(1e-3) };
+  };
+  const lstm = (layers: number, output: 'regression' | 'binary') => () => buildLstmModel({ windowLength: L, featureCount: F, units: 5, layers, dropout: 0, learningRate: 1e-3, seed: 2, output });
+  const cases = [
+    ['1 layer', lstm(1, 'regression')],
+    ['2 layers', lstm(2, 'regression')],
+    ['1 layer, yes/no', lstm(1, 'binary')],
+    ['3 layers, yes/no', lstm(3, 'binary')],
+    ['2 layers, hard-sigmoid gates', hardSigmoid],
+  ] as const;
+
+  const checks = () =>
+    it.each(cases)('%s: runs each prefix once and gives what the whole windows give', async (_, build) => {
+      const { model, optimizer } = build();
+      try {
+        const { x, shared } = windows();
+        const whole = await predictValues(model, x, 9, L, F);
+        const split = await predictValues(model, x, 9, L, F, shared);
+        for (let i = 0; i < 9; i++) expect(split[i]).toBeCloseTo(whole[i]!, 5);
+        // A prefix that is not really shared changes the answer (the shared path is the one being run).
+        const lying = { prefix: new Int32Array(9).fill(4), group: new Int32Array(9) };
+        const wrong = await predictValues(model, x, 9, L, F, lying);
+        expect(Array.from(wrong).some((v, i) => Math.abs(v - whole[i]!) > 1e-4)).toBe(true);
+      } finally {
+        model.dispose();
+        optimizer.dispose();
+      }
+    });
+  checks();
+
+  // The app runs it on WASM (tanh as 2·sigmoid(2x) − 1, other kernels).
+  describe('on the wasm backend', () => {
+    beforeAll(async () => {
+      await registerBackends({});
+      await tf.setBackend('wasm');
+      await tf.ready();
+    });
+    afterAll(async () => {
+      await tf.setBackend('cpu');
+    });
+    checks();
   });
 
   it('refuses groups whose windows claim different prefixes, and prefixes that leave no step', async () => {
