@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from './fixtures';
+import { expect, sharedData, test } from './fixtures';
 
 // The sample with its last month withheld, then added back (with the 3 days
 // before it again: overlaps, which replace the same rows).
@@ -35,6 +35,7 @@ test('an update with the last month withheld, then added, shows the error before
   const table = page.getByRole('table', { name: 'Update' });
   await expect(table).toBeVisible({ timeout: 300_000 });
   await expect(page.getByText(`${newer.length - overlapping} new rows appended, ${overlapping} overlapping rows replaced`)).toBeVisible();
+  await expect(page.getByText(/^Error on the newest 9 days \(Dec 22, 2024 – Dec 30, 2024, 135 targets/)).toBeVisible();
   for (const name of ['Before fine-tuning', 'After fine-tuning']) {
     const cells = await table.getByRole('row', { name: new RegExp(`^${name}`) }).getByRole('cell').allInnerTexts();
     expect(cells).toHaveLength(2);
@@ -56,4 +57,27 @@ test('an update with the last month withheld, then added, shows the error before
   expect(await scores()).toBe(shown);
   await expect(page.getByLabel('Plan starts')).toHaveValue('2024-12-31', { timeout: 120_000 });
   await expect.poll(() => prediction.innerText(), { timeout: 120_000 }).toBe(predicted);
+});
+
+test('weekly data (Meridian geo simulation): the update holds out the newest weeks and says so in weeks', async ({ data, page }) => {
+  test.skip(!sharedData, '../shared/data is not beside the repo');
+  test.setTimeout(420_000);
+  const [head, ...body] = readFileSync(`${sharedData}meridian_geo_sim/geo_all_channels.csv`, 'utf8').trim().split('\n') as [string, ...string[]];
+  const at = head.split(',').indexOf('time');
+  const time = (line: string) => line.split(',')[at]!;
+  const weeks = [...new Set(body.map(time))].sort();
+  // The last 8 weeks come later, with the 2 weeks before them again.
+  const older = body.filter((l) => time(l) < weeks.at(-8)!);
+  const later = body.filter((l) => time(l) >= weeks.at(-10)!);
+  await data.uploadContent('geo-older.csv', [head, ...older].join('\n'));
+  await data.expectRows(older.length, 60_000);
+  await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('2');
+  await page.getByRole('combobox', { name: 'Compute backend' }).selectOption('wasm');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByRole('table', { name: 'Test metrics' })).toBeVisible({ timeout: 300_000 });
+  await page.getByRole('button', { name: 'Update with new data' }).setInputFiles({ name: 'geo-later.csv', mimeType: 'text/csv', buffer: Buffer.from([head, ...later].join('\n')) });
+  await expect(page.getByRole('table', { name: 'Update' })).toBeVisible({ timeout: 300_000 });
+  // 40 geos × the 3 newest weeks (the last 30 % of the new days, at least 7), dated by the first held-out Monday.
+  await expect(page.getByText(/^Error on the newest 3 weeks \(Jan 1, 2024 – Jan 15, 2024, 120 targets/)).toBeVisible();
+  await data.expectRows(body.length);
 });

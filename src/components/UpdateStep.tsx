@@ -15,6 +15,7 @@ export function UpdateStep() {
   const summary = useAppStore((s) => s.updateSummary);
   const result = useAppStore((s) => s.updateResult);
   const progress = useAppStore((s) => s.updateProgress);
+  const periodDays = useAppStore((s) => s.whatIfContext?.spec.periodDays ?? 1);
   const update = useAppStore((s) => s.updateWithNewData);
   if (!ready) return null;
   const running = status === 'running';
@@ -59,7 +60,7 @@ export function UpdateStep() {
         <>
           <p>
             {t('update.holdout', {
-              days: Math.round(result.holdoutTo - result.holdoutFrom + 1),
+              span: t(periodDays >= 28 ? 'update.span.months' : periodDays >= 7 ? 'update.span.weeks' : 'update.span.days', { n: result.holdoutDates }),
               from: day(result.holdoutFrom),
               to: day(result.holdoutTo),
               count: formatNumber(locale, result.holdoutCount, 0),

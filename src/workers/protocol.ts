@@ -215,9 +215,10 @@ export interface UpdateResult {
   readonly after: UpdateScore;
   /** 'fineTuned' when the fine-tuned weights were kept; 'previous' when they did worse and the model was left as it was. */
   readonly kept: 'fineTuned' | 'previous';
-  /** First held-out day and how many targets it holds (windows). */
+  /** First and last held-out date (day numbers), how many dates (time steps) and targets (windows) they hold. */
   readonly holdoutFrom: number;
   readonly holdoutTo: number;
+  readonly holdoutDates: number;
   readonly holdoutCount: number;
   readonly epochs: number;
   readonly seconds: number;

@@ -182,7 +182,7 @@ describe('ml handler (Node, cpu)', () => {
     const updated = h.messages.find((m) => m.type === 'updated');
     if (updated?.type !== 'updated' || !updated.result.ok) throw new Error(JSON.stringify(updated));
     const r = updated.result.data;
-    expect(r).toMatchObject({ holdoutFrom: firstNew + 28, holdoutTo: firstNew + 39, holdoutCount: 4 * 12, epochs: 2 });
+    expect(r).toMatchObject({ holdoutFrom: firstNew + 28, holdoutTo: firstNew + 39, holdoutDates: 12, holdoutCount: 4 * 12, epochs: 2 });
     for (const score of [r.before, r.after]) expect(score.wape).toBeGreaterThan(0);
     // The fine-tuned weights are kept only when they do no worse on the held-out days.
     expect(r.kept).toBe(r.after.wape <= r.before.wape ? 'fineTuned' : 'previous');

@@ -305,9 +305,11 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
     // The merged data is the session's data from now on: what-if plans start after the new rows.
     session = { ...s, dataset, snapshot: await snapshot(model) };
     await checkpoint(id, session, true);
-    let holdoutTo = -Infinity;
-    for (let i = 0; i < holdout.count; i++) holdoutTo = Math.max(holdoutTo, dataset.series[holdout.series[i]!]!.times[holdout.step[i]!]!);
-    return ok({ before: before.score, after: after.score, kept, holdoutFrom, holdoutTo, holdoutCount: holdout.count, epochs, seconds, drift });
+    // The held-out dates as the data has them (weekly data: the Mondays after the cut, not the cut's day).
+    const dates = new Set<number>();
+    for (let i = 0; i < holdout.count; i++) dates.add(dataset.series[holdout.series[i]!]!.times[holdout.step[i]!]!);
+    const held = [...dates];
+    return ok({ before: before.score, after: after.score, kept, holdoutFrom: Math.min(...held), holdoutTo: Math.max(...held), holdoutDates: held.length, holdoutCount: holdout.count, epochs, seconds, drift });
   };
 
   const finish = async (id: number, s: Session): Promise<TrainResult> => {
