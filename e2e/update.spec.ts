@@ -75,6 +75,10 @@ test('weekly data (Meridian geo simulation): the update holds out the newest wee
   await page.getByRole('combobox', { name: 'Compute backend' }).selectOption('wasm');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Test metrics' })).toBeVisible({ timeout: 300_000 });
+  // A file with nothing newer is refused with a message saying where the data ends; the rows stay as they were.
+  await page.getByRole('button', { name: 'Update with new data' }).setInputFiles({ name: 'geo-again.csv', mimeType: 'text/csv', buffer: Buffer.from([head, ...older.slice(-80)].join('\n')) });
+  await expect(page.getByRole('alert').filter({ hasText: `geo-again.csv has no days after the data the model has (it ends ${weeks.at(-9)!})` })).toBeVisible({ timeout: 60_000 });
+  await data.expectRows(older.length);
   await page.getByRole('button', { name: 'Update with new data' }).setInputFiles({ name: 'geo-later.csv', mimeType: 'text/csv', buffer: Buffer.from([head, ...later].join('\n')) });
   await expect(page.getByRole('table', { name: 'Update' })).toBeVisible({ timeout: 300_000 });
   // 40 geos × the 3 newest weeks (the last 30 % of the new days, at least 7), dated by the first held-out Monday.
