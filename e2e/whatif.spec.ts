@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from './fixtures';
+import { expect, sharedData, test } from './fixtures';
 
 test('what-if and optimize on the trained sample', async ({ data, page }) => {
   test.setTimeout(420_000);
@@ -53,4 +53,23 @@ test('what-if and optimize on the trained sample', async ({ data, page }) => {
   expect(scenarioLines.map((l) => l.split(',')[0])).toEqual(['scenario', 'deep discount', 'gift']);
   await plan.getByRole('button', { name: 'Apply the plan for loyal_members to what-if' }).click();
   await expect(page.getByRole('combobox', { name: 'Context' })).toHaveValue(/^k:1:loyal_members$/);
+});
+
+test('a cross-section (fast-food A/B test): the what-if predicts one outcome per scenario, not a sum over days', async ({ data, page }) => {
+  test.skip(!sharedData, '../shared/data is not beside the repo');
+  test.setTimeout(300_000);
+  await data.upload(`${sharedData}fastfood_promo_ab/WA_Fn-UseC_-Marketing-Campaign-Eff-UseC_-FastF.csv`);
+  await data.expectRows(548, 60_000);
+  await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('3');
+  await page.getByRole('combobox', { name: 'Compute backend' }).selectOption('wasm');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const prediction = page.getByRole('region', { name: 'Prediction' });
+  await expect(prediction).toContainText('Predicted', { timeout: 200_000 });
+  // Weekly sales per store run 17–100 (thousands): one store-week, not seven of them added up.
+  const value = Number(await prediction.locator('[data-value]').getAttribute('data-value'));
+  expect(value).toBeGreaterThan(10);
+  expect(value).toBeLessThan(150);
+  // No time: Optimize asks for no horizon or start window.
+  await expect(page.getByRole('button', { name: 'Optimize' })).toBeVisible();
+  await expect(page.getByRole('spinbutton', { name: 'Horizon (days)' })).toHaveCount(0);
 });

@@ -70,18 +70,23 @@ export function OptimizeStep() {
           <span>{t('opt.maxDiscount')}</span>
           <input type="number" min={0} max={100} step={5} value={settings.maxDiscountPct} onChange={(e) => set('maxDiscountPct', Math.min(100, Math.max(0, Number(e.target.value) || 0)))} />
         </label>
-        <label>
-          <span>{t('opt.horizon')}</span>
-          <input type="number" min={1} max={28} value={settings.horizon} onChange={(e) => set('horizon', Math.min(28, Math.max(1, Math.round(Number(e.target.value) || 1))))} />
-        </label>
-        <label>
-          <span>{t('opt.startFrom')}</span>
-          <input type="number" min={1} max={settings.horizon} value={settings.startWindow[0] + 1} onChange={(e) => set('startWindow', [Math.max(0, Number(e.target.value) - 1), Math.max(settings.startWindow[1], Number(e.target.value) - 1)])} />
-        </label>
-        <label>
-          <span>{t('opt.startTo')}</span>
-          <input type="number" min={settings.startWindow[0] + 1} max={settings.horizon} value={settings.startWindow[1] + 1} onChange={(e) => set('startWindow', [settings.startWindow[0], Math.max(settings.startWindow[0], Number(e.target.value) - 1)])} />
-        </label>
+        {/* A cross-section has no time: a plan is one outcome, with no horizon or start to choose. */}
+        {!context?.spec.crossSection && (
+          <>
+            <label>
+              <span>{t('opt.horizon')}</span>
+              <input type="number" min={1} max={28} value={settings.horizon} onChange={(e) => set('horizon', Math.min(28, Math.max(1, Math.round(Number(e.target.value) || 1))))} />
+            </label>
+            <label>
+              <span>{t('opt.startFrom')}</span>
+              <input type="number" min={1} max={settings.horizon} value={settings.startWindow[0] + 1} onChange={(e) => set('startWindow', [Math.max(0, Number(e.target.value) - 1), Math.max(settings.startWindow[1], Number(e.target.value) - 1)])} />
+            </label>
+            <label>
+              <span>{t('opt.startTo')}</span>
+              <input type="number" min={settings.startWindow[0] + 1} max={settings.horizon} value={settings.startWindow[1] + 1} onChange={(e) => set('startWindow', [settings.startWindow[0], Math.max(settings.startWindow[0], Number(e.target.value) - 1)])} />
+            </label>
+          </>
+        )}
         <label>
           <span>{t('opt.minMargin')}</span>
           <input type="number" min={0} max={100} placeholder={t('opt.none')} value={settings.minMarginShare === null ? '' : Math.round(settings.minMarginShare * 100)} onChange={(e) => set('minMarginShare', e.target.value === '' ? null : Math.min(1, Math.max(0, Number(e.target.value) / 100)))} />

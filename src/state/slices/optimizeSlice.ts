@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import { planHorizon } from './whatIfSlice';
 import type { Objective } from '../../ml/planOptimizer';
 import type { PlanRow } from '../../ml/planOptimizer';
 import { mlClient } from '../../workers/clients/mlClient';
@@ -70,6 +71,7 @@ export const createOptimizeSlice: StateCreator<AppState, [], [], OptimizeSlice> 
     const allowed = o.allowedPromoTypes?.filter((t) => allTypes.includes(t)) ?? allTypes;
     const group = planGroupColumn(context.spec.seriesColumns, o.groupColumn);
     set({ optimizeStatus: 'running', optimizeError: null, optimizeProgress: null });
+    const horizon = planHorizon(context, o.horizon);
     try {
       const result = await mlClient().optimize(
         {
@@ -80,8 +82,8 @@ export const createOptimizeSlice: StateCreator<AppState, [], [], OptimizeSlice> 
             totalAdBudget: o.totalAdBudget,
             maxDiscountPct: o.maxDiscountPct,
             allowedPromoTypes: allTypes.length === 0 ? [null] : allowed,
-            startWindow: [Math.min(o.startWindow[0], o.horizon - 1), Math.min(o.startWindow[1], o.horizon - 1)],
-            horizon: o.horizon,
+            startWindow: [Math.min(o.startWindow[0], horizon - 1), Math.min(o.startWindow[1], horizon - 1)],
+            horizon,
             minMarginShare: o.minMarginShare,
           },
           averageOrderValue,
@@ -108,7 +110,7 @@ export const createOptimizeSlice: StateCreator<AppState, [], [], OptimizeSlice> 
     const choice = row.series.length === 1 ? ({ kind: 'series', index: row.series[0]! } as const) : group >= 0 ? ({ kind: 'key', column: group, value: row.label } as const) : ({ kind: 'all' } as const);
     get().updateScenario({
       context: choice,
-      horizon: o.horizon,
+      horizon: planHorizon(context, o.horizon),
       promoStart: row.candidate.promoStart,
       promoDuration: Math.max(1, row.candidate.promoDuration),
       levers: { ...scenario.levers, ...row.levers },

@@ -108,7 +108,12 @@ export function defaultStartDay(context: WhatIfContext): number {
   return dataEndDay(context) + Math.max(1, context.spec.periodDays);
 }
 
-/** A first scenario: the first series, the day after the data ends, a week, the most common promotion. */
+/** Plan length in steps: a cross-section has no time, so a plan is one outcome (not a sum over days). */
+export function planHorizon(context: WhatIfContext, horizon: number): number {
+  return context.spec.crossSection ? 1 : horizon;
+}
+
+/** A first scenario: the first series, the day after the data ends, a week (one step for a cross-section), the most common promotion. */
 export function defaultScenario(context: WhatIfContext): Scenario {
   const levers: Record<string, RawValue> = {};
   for (const lever of context.spec.levers) {
@@ -117,7 +122,8 @@ export function defaultScenario(context: WhatIfContext): Scenario {
     if (range?.kind === 'category') levers[lever] = range.values.find((v) => v !== none) ?? none;
     else levers[lever] = none;
   }
-  return { context: { kind: 'series', index: 0 }, startDay: defaultStartDay(context), horizon: 7, promoStart: 0, promoDuration: 7, levers };
+  const horizon = planHorizon(context, 7);
+  return { context: { kind: 'series', index: 0 }, startDay: defaultStartDay(context), horizon, promoStart: 0, promoDuration: horizon, levers };
 }
 
 export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (set, get) => {
