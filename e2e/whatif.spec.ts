@@ -72,4 +72,11 @@ test('a cross-section (fast-food A/B test): the what-if predicts one outcome per
   // No time: Optimize asks for no horizon or start window.
   await expect(page.getByRole('button', { name: 'Optimize' })).toBeVisible();
   await expect(page.getByRole('spinbutton', { name: 'Horizon (days)' })).toHaveCount(0);
+  // Setting the promotion moves the average over the stores.
+  const slider = page.getByRole('slider', { name: 'Promotion' });
+  await slider.focus();
+  await page.keyboard.press('End');
+  await expect.poll(async () => Number(await prediction.locator('[data-value]').getAttribute('data-value')), { timeout: 60_000 }).not.toBe(value);
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await expect(page.getByRole('table', { name: 'Plan' }).getByRole('row')).not.toHaveCount(0, { timeout: 120_000 });
 });

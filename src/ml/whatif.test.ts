@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDataset, makeWindows } from './features';
 import { loadPanel, readSample } from './testing';
 import type { Dataset } from './types';
-import { actualsForPlan, dayOfStep, extrapolation, planWindows, stepOfDay } from './whatif';
+import { actualsForPlan, CROSS_SECTION_ROWS, dayOfStep, extrapolation, planWindows, stepOfDay } from './whatif';
 
 const csv = readSample().toString('utf8');
 const lines = csv.trim().split('\n');
@@ -90,5 +90,35 @@ describe('planWindows', () => {
   ] as const)('extrapolation of %s = %s is %s', async (lever, value, expected) => {
     const d = await sample();
     expect(extrapolation(d, 0, lever, value)).toBe(expected);
+  });
+});
+
+describe('planWindows on a cross-section', () => {
+  // 600 stores, no time: size (a covariate) and a promotion (a lever); sales is the target.
+  const rows = Array.from({ length: 600 }, (_, i) => `${['S', 'M', 'L'][i % 3]},${1 + (i % 3)},${30 + (i % 3) * 10 + (i % 7)}`);
+  const csvText = ['size,promotion,sales', ...rows].join('\n');
+
+  it('averages a plan over the rows: one window per row (at most CROSS_SECTION_ROWS), the plan\'s lever set, each row\'s own covariates', async () => {
+    const { panel, summaries } = await loadPanel(csvText, { size: 'covariate', promotion: 'lever', sales: 'target' });
+    const built = buildDataset(panel, summaries, { windowLength: 14 });
+    if (!built.ok) throw new Error(built.reason.code);
+    const d = built.data;
+    expect(d.spec.crossSection).toBe(true);
+    const plans = [2, 3].map((promotion) => ({ series: [0], startDay: 0, horizon: 1, promoStart: 0, promoDuration: 1, levers: { promotion } }));
+    const { x, count, layout } = planWindows(d, plans);
+    const F = d.spec.features.length;
+    const rowsUsed = Math.min(d.series[0]!.times.length, CROSS_SECTION_ROWS);
+    expect(count).toBe(2 * rowsUsed);
+    expect(layout.every((w) => w.day === 0 && w.series === 0)).toBe(true);
+    const lever = d.spec.features.findIndex((f) => f.source.kind === 'numeric' && f.source.column === 'promotion');
+    const scaler = d.spec.scalers['promotion']!;
+    const sizes = d.spec.features.flatMap((f, k) => (f.source.kind === 'onehot' && f.source.column === 'size' ? [k] : []));
+    const seenSizes = new Set<number>();
+    for (let w = 0; w < count; w++) {
+      expect(x[w * F + lever]).toBeCloseTo(((w < rowsUsed ? 2 : 3) - scaler.mean) / scaler.std, 5);
+      seenSizes.add(sizes.findIndex((k) => x[w * F + k] === 1));
+    }
+    // The rows keep their own sizes: all three appear.
+    expect(seenSizes.size).toBe(3);
   });
 });

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../lib/random';
 import { encodeStep, type RawValue } from './features';
 import type { Dataset, SeriesGrid, SharedPrefixes } from './types';
 
@@ -96,15 +97,70 @@ function planExog(dataset: Dataset, seriesIndex: number, plan: PlanSpec, from: n
   return out;
 }
 
+/** Rows of a cross-section a plan is averaged over (a fixed random sample; all when fewer). */
+export const CROSS_SECTION_ROWS = 400;
+
+/**
+ * A cross-section's plan windows: no time, so a plan's outcome is the model's
+ * prediction averaged over the series' rows with the plan's levers set
+ * (partial dependence: "what if every store ran promotion 2"), each row
+ * keeping its own covariates. One window (one step) per plan and row.
+ */
+function crossSectionWindows(dataset: Dataset, plans: readonly PlanSpec[]): { x: Float32Array; count: number; layout: PlanLayout[]; shared: SharedPrefixes } {
+  const { spec, exogCount } = dataset;
+  const F = spec.features.length;
+  const leverColumns = new Set(spec.levers);
+  const leverFeatures: number[] = [];
+  for (let k = 0; k < exogCount; k++) {
+    const source = spec.features[k]!.source;
+    if ((source.kind === 'numeric' || source.kind === 'onehot') && leverColumns.has(source.column)) leverFeatures.push(k);
+  }
+  // A seeded sample, not every k-th row: files sorted in a pattern (store by store) would alias with a stride.
+  const rowsOf = (seriesIndex: number): number[] => {
+    const n = dataset.series[seriesIndex]!.times.length;
+    const rows = Array.from({ length: n }, (_, i) => i);
+    if (n <= CROSS_SECTION_ROWS) return rows;
+    const random = mulberry32(seriesIndex + 1);
+    for (let i = 0; i < CROSS_SECTION_ROWS; i++) {
+      const j = i + Math.floor(random() * (n - i));
+      [rows[i], rows[j]] = [rows[j]!, rows[i]!];
+    }
+    return rows.slice(0, CROSS_SECTION_ROWS).sort((a, b) => a - b);
+  };
+  let count = 0;
+  for (const plan of plans) for (const s of plan.series) count += rowsOf(s).length;
+  const x = new Float32Array(count * F);
+  const layout: PlanLayout[] = [];
+  const levers = new Float32Array(exogCount);
+  let w = 0;
+  plans.forEach((plan, p) => {
+    for (const seriesIndex of plan.series) {
+      const grid = dataset.series[seriesIndex]!;
+      const noPromotion = dataset.noPromotion[seriesIndex] ?? {};
+      const promo = plan.promoDuration > 0;
+      encodeStep(spec, grid.keys, 0, (column) => (promo && column in plan.levers ? plan.levers[column]! : (noPromotion[column] ?? null)), levers, 0);
+      for (const row of rowsOf(seriesIndex)) {
+        const at = w * F;
+        x.set(grid.exog.subarray(row * exogCount, (row + 1) * exogCount), at);
+        for (const k of leverFeatures) x[at + k] = levers[k]!;
+        layout.push({ plan: p, series: seriesIndex, day: 0 });
+        w++;
+      }
+    }
+  });
+  return { x, count, layout, shared: { prefix: new Int32Array(count), group: new Int32Array(count) } };
+}
+
 /**
  * Model windows for a batch of plans: for every plan, every series of its
  * context and every plan step, one window ending at that step with targets
  * observed up to the day before the plan. All windows of all plans go into
  * one `[count, windowLength, features]` batch, so a D-day plan (and every
  * point of every response curve) is one forward pass, never a step-by-step
- * recursion.
+ * recursion. Several windows in one place (a cross-section's rows) are averaged by the caller.
  */
 export function planWindows(dataset: Dataset, plans: readonly PlanSpec[]): { x: Float32Array; count: number; layout: PlanLayout[]; shared: SharedPrefixes } {
+  if (dataset.spec.crossSection) return crossSectionWindows(dataset, plans);
   const { spec, exogCount } = dataset;
   const L = spec.windowLength;
   const F = spec.features.length;

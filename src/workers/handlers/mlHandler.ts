@@ -685,15 +685,26 @@ export async function whatIf(dataset: Dataset, model: tf.LayersModel, q90: numbe
     const n = p.series.length * p.horizon;
     return { mean: new Float64Array(n), lower: new Float64Array(n), upper: new Float64Array(n) };
   });
+  // One window per place, or (a cross-section) many rows averaged into it.
+  const counts = request.plans.map((p) => new Int32Array(p.series.length * p.horizon));
   layout.forEach((where, i) => {
     const plan = request.plans[where.plan]!;
     const at = plan.series.indexOf(where.series) * plan.horizon + where.day;
     const m = out[i]!;
     const target = plans[where.plan]!;
-    target.mean[at] = fromModelSpace(spec, m);
-    target.lower[at] = Number.isFinite(q90) ? fromModelSpace(spec, m - q90) : NaN;
-    target.upper[at] = Number.isFinite(q90) ? fromModelSpace(spec, m + q90) : NaN;
+    target.mean[at]! += fromModelSpace(spec, m);
+    target.lower[at]! += Number.isFinite(q90) ? fromModelSpace(spec, m - q90) : NaN;
+    target.upper[at]! += Number.isFinite(q90) ? fromModelSpace(spec, m + q90) : NaN;
+    counts[where.plan]![at]!++;
   });
+  plans.forEach((target, p) =>
+    counts[p]!.forEach((n, at) => {
+      if (n <= 1) return;
+      target.mean[at]! /= n;
+      target.lower[at]! /= n;
+      target.upper[at]! /= n;
+    }),
+  );
   const first = request.plans[0];
   const actual = new Float64Array(first ? first.series.length * first.horizon : 0);
   first?.series.forEach((si, k) => actual.set(actualsForPlan(dataset, si, first.startDay, first.horizon), k * first.horizon));
