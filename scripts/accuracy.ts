@@ -77,16 +77,20 @@ if (!options.history || !options.lags) {
 
 const sampleRows = generateSampleRows();
 // The truth: the noise-free conversion probability of each row.
-const truth = new Map(sampleRows.map((r) => [`${r.category} / ${r.segment}|${r.date}`, r.expectedConversionRate]));
-const truthOf = (w: Windows, i: number) => {
+const sampleKey = (r: { category: string; segment: string; date: string }) => `${r.category} / ${r.segment}|${r.date}`;
+/** The window's target row as the generator names it: "series label|YYYY-MM-DD". */
+const rowKey = (w: Windows, i: number) => {
   const grid = dataset.series[w.series[i]!]!;
-  const date = new Date(grid.times[w.step[i]!]! * 86_400_000).toISOString().slice(0, 10);
-  const expected = truth.get(`${grid.label}|${date}`);
-  if (expected === undefined) throw new Error(`no truth for ${grid.label} on ${date}`);
+  return `${grid.label}|${new Date(grid.times[w.step[i]!]! * 86_400_000).toISOString().slice(0, 10)}`;
+};
+const truth = new Map(sampleRows.map((r) => [sampleKey(r), r.expectedConversionRate]));
+const truthOf = (w: Windows, i: number) => {
+  const expected = truth.get(rowKey(w, i));
+  if (expected === undefined) throw new Error(`no truth for ${rowKey(w, i)}`);
   return expected;
 };
 if (options.weighting) {
-  const visitors = new Map(sampleRows.map((r) => [`${r.category} / ${r.segment}|${r.date}`, r.visitors]));
+  const visitors = new Map(sampleRows.map((r) => [sampleKey(r), r.visitors]));
   for (const w of [train]) {
     const rate = new Map<number, { sum: number; n: number }>();
     for (let i = 0; i < w.count; i++) {
@@ -98,11 +102,9 @@ if (options.weighting) {
     const weight = new Float32Array(w.count);
     let sum = 0;
     for (let i = 0; i < w.count; i++) {
-      const grid = dataset.series[w.series[i]!]!;
-      const date = new Date(grid.times[w.step[i]!]! * 86_400_000).toISOString().slice(0, 10);
       const m = rate.get(w.series[i]!)!;
       const p = m.sum / m.n;
-      weight[i] = options.weighting === 'rate' ? (p * (1 - p)) ** 2 : (visitors.get(`${grid.label}|${date}`) ?? 0) * p * (1 - p);
+      weight[i] = options.weighting === 'rate' ? (p * (1 - p)) ** 2 : (visitors.get(rowKey(w, i)) ?? 0) * p * (1 - p);
       sum += weight[i]!;
     }
     for (let i = 0; i < w.count; i++) weight[i] = (weight[i]! * w.count) / sum;
@@ -170,8 +172,7 @@ for (let i = 0; i < test.count; i++) {
 // Where the error against the truth sits: by date (top 8).
 const byDate = new Map<string, number>();
 for (let i = 0; i < test.count; i++) {
-  const grid = dataset.series[test.series[i]!]!;
-  const date = new Date(grid.times[test.step[i]!]! * 86_400_000).toISOString().slice(0, 10);
+  const date = rowKey(test, i).split('|')[1]!;
   byDate.set(date, (byDate.get(date) ?? 0) + Math.abs(fromModelSpace(dataset.spec, predicted[i]!) - truthOf(test, i)) / truthError);
 }
 process.stderr.write(`error share by date: ${JSON.stringify([...byDate].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([d, v]) => `${d} ${(100 * v).toFixed(1)}%`))}\n`);

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dropoutMask, fastGradients, fastLstmOf, fastPredict, stepInputs, type FastLoss, type FastLstm } from './fastLstm';
-import { registerBackends, seededValues } from './backends';
+import { seededValues } from './backends';
 import { buildLstmModel, type LstmModelSettings } from './lstm';
-import { checkCpuBackendWithoutLeaks } from './tfTesting';
+import { checkCpuBackendWithoutLeaks, onWasmBackend } from './tfTesting';
 
 checkCpuBackendWithoutLeaks();
 
@@ -156,14 +156,7 @@ describe.each(cases)('$name', (c) => checks(c));
 
 // tanh runs as 2·sigmoid(2x) − 1 on WASM: the same checks there.
 describe('on the wasm backend', () => {
-  beforeAll(async () => {
-    await registerBackends({});
-    await tf.setBackend('wasm');
-    await tf.ready();
-  });
-  afterAll(async () => {
-    await tf.setBackend('cpu');
-  });
+  onWasmBackend();
   describe.each(cases.filter((c) => !c.hard))('$name', (c) => checks(c));
 });
 

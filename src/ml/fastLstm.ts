@@ -268,6 +268,16 @@ export interface RaggedRows {
  * row order. The caller owns the result.
  */
 export function fastRun(net: FastLstm, x: Float32Array, T: number, F: number, rows: RaggedRows, initial: LstmState | null): LstmState {
+  return runPacked(net, x, T, F, rows, initial, true);
+}
+
+/** {@link fastRun}'s model output `[B, 1]` instead of the states: only the last layer's final h is kept. The caller owns it. */
+export function fastRunOutput(net: FastLstm, x: Float32Array, T: number, F: number, rows: RaggedRows, initial: LstmState | null): tf.Tensor2D {
+  return tf.tidy(() => fastHead(net, runPacked(net, x, T, F, rows, initial, false).h[0]!));
+}
+
+/** The packed run; `states` false collects only the last layer's final h (c stays empty). */
+function runPacked(net: FastLstm, x: Float32Array, T: number, F: number, rows: RaggedRows, initial: LstmState | null, states: boolean): LstmState {
   const B = rows.lengths.length;
   let longest = 0;
   for (let b = 0; b < B; b++) {
@@ -305,6 +315,7 @@ export function fastRun(net: FastLstm, x: Float32Array, T: number, F: number, ro
     let inputs: readonly tf.Tensor2D[] = steps;
     net.layers.forEach((layer, l) => {
       const w = gateWeights(layer);
+      const keepH = states || l === net.layers.length - 1;
       let hs: tf.Tensor2D | null = initial ? tf.gather(initial.h[l]!, sorted) : null;
       let cs: tf.Tensor2D | null = initial ? tf.gather(initial.c[l]!, sorted) : null;
       const outputs: tf.Tensor2D[] = [];
@@ -321,14 +332,14 @@ export function fastRun(net: FastLstm, x: Float32Array, T: number, F: number, ro
         outputs.push(hs);
         const next = active[j + 1]!;
         if (next < n) {
-          hDone.push(tf.slice(hs, [next, 0], [n - next, -1]));
-          cDone.push(tf.slice(cs, [next, 0], [n - next, -1]));
+          if (keepH) hDone.push(tf.slice(hs, [next, 0], [n - next, -1]));
+          if (states) cDone.push(tf.slice(cs, [next, 0], [n - next, -1]));
         }
       });
-      hDone.reverse();
-      cDone.reverse();
-      h.push(tf.gather(hDone.length === 1 ? hDone[0]! : tf.concat(hDone, 0), unsort));
-      c.push(tf.gather(cDone.length === 1 ? cDone[0]! : tf.concat(cDone, 0), unsort));
+      // Sorted row order back to row order.
+      const collect = (done: tf.Tensor2D[]) => tf.gather(done.length === 1 ? done[0]! : tf.concat(done.reverse(), 0), unsort);
+      if (keepH) h.push(collect(hDone));
+      if (states) c.push(collect(cDone));
       inputs = outputs;
     });
     return { h, c };

@@ -3,7 +3,8 @@
  * after every test that it left no tensor behind.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { registerBackends } from './backends';
 
 /** Registers the hooks in the calling test file (call at its top level). */
 export function checkCpuBackendWithoutLeaks(): void {
@@ -17,5 +18,17 @@ export function checkCpuBackendWithoutLeaks(): void {
   });
   afterEach(() => {
     expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+}
+
+/** Inside a describe block: its tests run on the wasm backend, and the cpu backend is back afterwards. */
+export function onWasmBackend(): void {
+  beforeAll(async () => {
+    await registerBackends({});
+    await tf.setBackend('wasm');
+    await tf.ready();
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
   });
 }

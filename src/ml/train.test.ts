@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerBackends, seededValues } from './backends';
+import { describe, expect, it } from 'vitest';
+import { seededValues } from './backends';
 import { buildLstmModel } from './lstm';
-import { checkCpuBackendWithoutLeaks } from './tfTesting';
+import { checkCpuBackendWithoutLeaks, onWasmBackend } from './tfTesting';
 import * as tf from '@tensorflow/tfjs';
 import { averagingDecay, evaluateLoss, predictValues, trainLoop, trainStep, type TrainSettings } from './train';
 import type { SharedPrefixes, Windows } from './types';
@@ -138,14 +138,7 @@ describe('predictValues with shared prefixes', () => {
 
   // The app runs it on WASM (tanh as 2·sigmoid(2x) − 1, other kernels).
   describe('on the wasm backend', () => {
-    beforeAll(async () => {
-      await registerBackends({});
-      await tf.setBackend('wasm');
-      await tf.ready();
-    });
-    afterAll(async () => {
-      await tf.setBackend('cpu');
-    });
+    onWasmBackend();
     checks();
   });
 

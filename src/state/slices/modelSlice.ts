@@ -15,6 +15,11 @@ const UPDATE_EPOCHS = 3;
 /** Message key prefix per stage of an update that can refuse the file. */
 const STAGE_MESSAGES: Record<UpdateDataError['stage'], string> = { read: 'error.', append: 'update.', dataset: 'train.error.' };
 
+/** The message for an update file the data worker refused, naming the file. */
+function refusal(file: string, { stage, error }: UpdateDataError): UpdateMessage {
+  return { key: `${STAGE_MESSAGES[stage]}${error.code}`, params: { file, ...(error.params as Record<string, string | number>) } };
+}
+
 /** A message key and its parameters (the catalog has a key per failure). */
 export interface UpdateMessage {
   readonly key: string;
@@ -66,8 +71,7 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
         reuse: { spec: context.spec, trainEnd: context.trainEnd, validEnd: context.validEnd },
       });
       if (!appended.ok) {
-        const { stage, error } = appended.reason;
-        failWith(`${STAGE_MESSAGES[stage]}${error.code}`, error.params as Record<string, string | number>);
+        set({ updateStatus: 'failed', updateError: refusal(file.name, appended.reason) });
         return;
       }
       const { dataset, summary } = appended.data;
@@ -111,8 +115,7 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
       const name = input.kind === 'file' ? input.file.name : input.name;
       const appended = await dataClient().append(input, get().roles, null);
       if (!appended.ok) {
-        const { stage, error } = appended.reason;
-        set({ updateStatus: 'failed', updateFileName: name, updateError: { key: `${STAGE_MESSAGES[stage]}${error.code}`, params: { file: name, ...(error.params as Record<string, string | number>) } } });
+        set({ updateStatus: 'failed', updateFileName: name, updateError: refusal(name, appended.reason) });
         return;
       }
       const dataset = get().dataset;
