@@ -14,7 +14,9 @@
  * best); averaging (weight-average decay, 0 = off); weighting (loss weight
  * visitors × p(1 − p)); truthTargets (train on the noise-free rates: what
  * the model could reach without noise); refit (after early stopping, train a
- * fresh model on training + validation days for the best epoch count).
+ * fresh model on training + validation days for the best epoch count);
+ * ensemble (train this many models, seeds seed, seed + 1, …, and average
+ * their outputs in model space).
  *
  * Besides the ratio it prints the error against the truth, the prediction
  * bias, the ratio after a validation-fitted scale, and (stderr) the test
@@ -47,9 +49,11 @@ interface Options extends TrainSettings {
   readonly weighting: boolean | 'information' | 'rate';
   /** Polyak averaging decay per step (0: off; default the app's). */
   readonly averaging: number;
+  /** Models to train (seeds seed, seed + 1, …) and average in model space. */
+  readonly ensemble: number;
 }
 
-const options: Options = { ...DEFAULT_TRAIN_SETTINGS, horizonOne: false, history: true, lags: true, plateau: 1, truthTargets: false, refit: false, weighting: false, averaging: AVERAGING_DECAY, ...(JSON.parse(process.argv[2] ?? '{}') as Partial<Options>) };
+const options: Options = { ...DEFAULT_TRAIN_SETTINGS, horizonOne: false, history: true, lags: true, plateau: 1, truthTargets: false, refit: false, weighting: false, averaging: AVERAGING_DECAY, ensemble: 1, ...(JSON.parse(process.argv[2] ?? '{}') as Partial<Options>) };
 await registerBackends({});
 await tf.setBackend('wasm');
 await tf.ready();
@@ -113,31 +117,43 @@ if (options.weighting) {
 }
 if (options.truthTargets) for (const w of [train, valid]) for (let i = 0; i < w.count; i++) w.y[i] = toModelSpace(dataset.spec, truthOf(w, i));
 
-const { model, optimizer } = buildLstmModel({ ...options, windowLength: train.windowLength, featureCount: train.featureCount, output: 'regression' });
 const started = performance.now();
-const outcome = await trainLoop({
-  model,
-  optimizer,
-  loss: 'mse',
-  train,
-  valid,
-  settings: options,
-  averaging: options.averaging,
-  onEpoch: (r) => {
-    if (!r.best && options.plateau !== 1) (optimizer as unknown as { learningRate: number }).learningRate *= options.plateau;
-    process.stderr.write(`epoch ${r.epoch}: train ${r.trainLoss.toFixed(4)}, validation ${r.validLoss.toFixed(4)}${r.best ? ' (best)' : ''}, ${Math.round(r.samplesPerSec)} samples/s\n`);
-  },
-});
-
-let final = model;
-if (options.refit) {
-  const all = makeWindows({ ...dataset, trainEnd: dataset.validEnd }, { split: 'train', horizon: 'mixed', seed: options.seed });
-  const fresh = buildLstmModel({ ...options, windowLength: train.windowLength, featureCount: train.featureCount, output: 'regression' });
-  await trainLoop({ model: fresh.model, optimizer: fresh.optimizer, loss: 'mse', train: all, valid: { ...valid, count: 0 }, settings: { ...options, epochs: Math.max(1, outcome.bestEpoch), patience: 0 }, averaging: options.averaging });
-  fresh.optimizer.dispose();
-  final = fresh.model;
+/** One model (seed `seed`), trained as the options say; its test and validation outputs in model space. */
+async function fit(seed: number): Promise<{ test: Float32Array; valid: Float32Array; bestEpoch: number; epochsRun: number }> {
+  const settings = { ...options, seed };
+  const { model, optimizer } = buildLstmModel({ ...settings, windowLength: train.windowLength, featureCount: train.featureCount, output: 'regression' });
+  const outcome = await trainLoop({
+    model,
+    optimizer,
+    loss: 'mse',
+    train,
+    valid,
+    settings,
+    averaging: options.averaging,
+    onEpoch: (r) => {
+      if (!r.best && options.plateau !== 1) (optimizer as unknown as { learningRate: number }).learningRate *= options.plateau;
+      process.stderr.write(`seed ${seed}, epoch ${r.epoch}: train ${r.trainLoss.toFixed(4)}, validation ${r.validLoss.toFixed(4)}${r.best ? ' (best)' : ''}, ${Math.round(r.samplesPerSec)} samples/s\n`);
+    },
+  });
+  let final = model;
+  if (options.refit) {
+    const all = makeWindows({ ...dataset, trainEnd: dataset.validEnd }, { split: 'train', horizon: 'mixed', seed: options.seed });
+    const fresh = buildLstmModel({ ...settings, windowLength: train.windowLength, featureCount: train.featureCount, output: 'regression' });
+    await trainLoop({ model: fresh.model, optimizer: fresh.optimizer, loss: 'mse', train: all, valid: { ...valid, count: 0 }, settings: { ...settings, epochs: Math.max(1, outcome.bestEpoch), patience: 0 }, averaging: options.averaging });
+    fresh.optimizer.dispose();
+    final = fresh.model;
+  }
+  const out = { test: await predictWindows(final, test), valid: await predictWindows(final, valid), bestEpoch: outcome.bestEpoch, epochsRun: outcome.epochsRun };
+  model.dispose();
+  if (final !== model) final.dispose();
+  optimizer.dispose();
+  return out;
 }
-const predicted = await predictWindows(final, test);
+const members: Awaited<ReturnType<typeof fit>>[] = [];
+for (let k = 0; k < Math.max(1, options.ensemble); k++) members.push(await fit(options.seed + k));
+const mean = (part: 'test' | 'valid') => Float32Array.from(members[0]![part], (_, i) => members.reduce((s, m) => s + m[part][i]!, 0) / members.length);
+const predicted = mean('test');
+const outcome = { bestEpoch: members.map((m) => m.bestEpoch).join('/'), epochsRun: members.map((m) => m.epochsRun).join('/') };
 let modelError = 0;
 let floorError = 0;
 let truthError = 0;
@@ -152,7 +168,7 @@ for (let i = 0; i < test.count; i++) {
   total += Math.abs(actual);
 }
 // Retransformation bias: the ratio of actual to predicted sums on the validation days, applied to the test predictions.
-const validPredicted = await predictWindows(final, valid);
+const validPredicted = mean('valid');
 let validActual = 0;
 let validSum = 0;
 for (let i = 0; i < valid.count; i++) {
@@ -176,9 +192,6 @@ for (let i = 0; i < test.count; i++) {
   byDate.set(date, (byDate.get(date) ?? 0) + Math.abs(fromModelSpace(dataset.spec, predicted[i]!) - truthOf(test, i)) / truthError);
 }
 process.stderr.write(`error share by date: ${JSON.stringify([...byDate].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([d, v]) => `${d} ${(100 * v).toFixed(1)}%`))}\n`);
-model.dispose();
-if (final !== model) final.dispose();
-optimizer.dispose();
 const wape = modelError / total;
 const floor = floorError / total;
 console.log(JSON.stringify({ options, wape, floor, ratio: wape / floor, modelVsTruth: truthError / total, bias: predictedSum / total, truthBias: truthSum / total, scale, scaledRatio: scaledError / floorError, bestEpoch: outcome.bestEpoch, epochs: outcome.epochsRun, seconds: Math.round((performance.now() - started) / 1000) }));

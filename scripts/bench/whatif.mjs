@@ -82,11 +82,12 @@ function pageArm({ region, charts, lever }) {
       resolve(false);
     };
   });
-  // The response curves render after the numbers (a deferred React render):
-  // t2 is their first change once the new Prediction text is on screen.
+  // The response curves follow the numbers (their own pass, then a deferred
+  // React render): t2 is when, after the new Prediction text, the charts'
+  // wrapper stops being aria-busy (the commit that draws the latest curves).
   state.charts = new Promise((resolve) => {
     const observer = new MutationObserver(() => {
-      if (state.t1 === null) return;
+      if (state.t1 === null || charts.getAttribute('aria-busy') !== 'false') return;
       state.t2 = performance.now();
       observer.disconnect();
       resolve(true);
@@ -110,7 +111,7 @@ async function pageWait(timeoutMs) {
   await state.charts;
   clearTimeout(chartTimer);
   state.cleanup();
-  // The app writes its own "Updated in … ms" one frame after the result.
+  // The app writes its own "Updated in … ms; curves in … ms" one frame after each answer.
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   const latency = [...document.querySelectorAll('p')].map((p) => p.textContent ?? '').find((t) => t.startsWith('Updated in ')) ?? null;
   // Main-thread long tasks overlapping input → DOM change (rendering, React, charts).
@@ -142,7 +143,7 @@ async function oneBackend({ browser, url, choice, presses, log }) {
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     const region = page.getByRole('region', { name: 'Prediction' });
     await region.getByText(/^Predicted /).waitFor({ timeout: TRAIN_TIMEOUT_MS });
-    await page.getByText(/^Updated in /).waitFor({ timeout: 60_000 });
+    await page.getByText(/^Updated in .* model windows/).waitFor({ timeout: 60_000 });
     const trainToPredictionS = (Date.now() - trainStarted) / 1000;
     const backend = (await page.getByRole('status', { name: 'Backend' }).innerText()).trim();
     const selfTest = await page
@@ -156,7 +157,7 @@ async function oneBackend({ browser, url, choice, presses, log }) {
     const startValue = await slider.inputValue();
     await slider.focus();
     const handle = await region.elementHandle();
-    const chartsHandle = await page.locator('.curve-grid').elementHandle();
+    const chartsHandle = await page.locator('.whatif-charts').elementHandle();
     const samples = [];
     let unchanged = 0;
     let windows = null;
@@ -170,8 +171,8 @@ async function oneBackend({ browser, url, choice, presses, log }) {
       await page.evaluate(pageArm, { region: handle, charts: chartsHandle, lever: 'discount_pct' });
       await page.keyboard.press('ArrowRight');
       const r = await page.evaluate(pageWait, Math.min(PRESS_TIMEOUT_MS, left));
-      const m = r.latency ? /Updated in ([\d,.]+) ms \(([\d,]+) model windows/.exec(r.latency) : null;
-      if (m) windows = Number(m[2].replace(/,/g, ''));
+      const m = r.latency ? /Updated in ([\d,.]+) ms; curves in ([\d,.]+) ms \(([\d,]+) model windows/.exec(r.latency) : null;
+      if (m) windows = Number(m[3].replace(/,/g, ''));
       if (!r.changed || r.t0 === null) {
         unchanged++;
         continue;

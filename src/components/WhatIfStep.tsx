@@ -88,6 +88,8 @@ export function WhatIfStep() {
   const scenario = useAppStore((s) => s.scenario);
   const result = useAppStore((s) => s.whatIfResult);
   const latency = useAppStore((s) => s.whatIfLatencyMs);
+  const curvesMs = useAppStore((s) => s.whatIfCurvesMs);
+  const curvesPending = useAppStore((s) => s.whatIfCurvesPending);
   const aov = useAppStore((s) => s.averageOrderValue);
   const margin = useAppStore((s) => s.margin);
   const update = useAppStore((s) => s.updateScenario);
@@ -99,6 +101,8 @@ export function WhatIfStep() {
   // background render that a newer answer interrupts.
   const deferredView = useDeferredValue(view);
   const deferredScenario = useDeferredValue(scenario);
+  // Busy until the charts on screen show the latest curves (their pass answered, their render done).
+  const chartsBusy = curvesPending || deferredView !== view;
   if (!context || !scenario) return null;
 
   const spec = context.spec;
@@ -205,10 +209,12 @@ export function WhatIfStep() {
                 <span>{t('whatif.margin')}</span>
                 <input type="number" min={0} max={100} step={1} value={Math.round(margin * 100)} onChange={(e) => setKpiInputs({ margin: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })} />
               </label>
-              {latency !== null && <p className="muted small">{t('whatif.latency', { ms: formatNumber(locale, latency, 0), windows: result?.windows ?? 0 })}</p>}
+              {latency !== null && <p className="muted small">{curvesMs === null ? t('whatif.latencyNumbers', { ms: formatNumber(locale, latency, 0) }) : t('whatif.latency', { ms: formatNumber(locale, latency, 0), curvesMs: formatNumber(locale, curvesMs, 0), windows: result?.windows ?? 0 })}</p>}
             </div>
           </div>
-          <WhatIfCharts view={deferredView} context={context} scenario={deferredScenario} />
+          <div className="whatif-charts" aria-busy={chartsBusy}>
+            <WhatIfCharts view={deferredView} context={context} scenario={deferredScenario} />
+          </div>
           <div className="save-scenario">
             <label>
               <span>{t('whatif.scenarioName')}</span>

@@ -3,7 +3,7 @@ import { seededValues } from './backends';
 import { buildLstmModel } from './lstm';
 import { checkCpuBackendWithoutLeaks, onWasmBackend } from './tfTesting';
 import * as tf from '@tensorflow/tfjs';
-import { averagingDecay, evaluateLoss, predictValues, trainLoop, trainStep, type TrainSettings } from './train';
+import { averagingDecay, evaluateLoss, predictValues, prefixStatesOf, trainLoop, trainStep, type TrainSettings } from './train';
 import type { SharedPrefixes, Windows } from './types';
 
 checkCpuBackendWithoutLeaks();
@@ -135,6 +135,36 @@ describe('predictValues with shared prefixes', () => {
       }
     });
   checks();
+
+  it.each(cases)('%s: keeps the prefix states for the same weights, and drops them when the weights change', async (_, build) => {
+    const { model, optimizer } = build();
+    try {
+      const { x, shared } = windows();
+      await predictValues(model, x, 9, L, F, shared);
+      const store = prefixStatesOf(model)!;
+      expect([store.size, store.hits, store.misses]).toEqual([2, 0, 2]);
+      // The same histories with other plan steps (a slider move): the kept states answer, as the whole windows do.
+      const moved = x.slice();
+      for (let i = 0; i < 9; i++) for (let t = shared.prefix[i]!; t < L; t++) moved[(i * L + t) * F]! += 0.5;
+      const whole = await predictValues(model, moved, 9, L, F);
+      const again = await predictValues(model, moved, 9, L, F, shared);
+      expect([store.size, store.hits, store.misses]).toEqual([2, 2, 2]);
+      for (let i = 0; i < 9; i++) expect(again[i]).toBeCloseTo(whole[i]!, 5);
+      // New weights (an optimiser step assigns new data): the kept states go, and the answer follows the new weights.
+      const scaled = model.getWeights().map((w) => tf.mul(w, 1.1));
+      model.setWeights(scaled);
+      tf.dispose(scaled);
+      const after = await predictValues(model, moved, 9, L, F, shared);
+      const afterWhole = await predictValues(model, moved, 9, L, F);
+      expect(prefixStatesOf(model)).toBe(store);
+      expect([store.size, store.hits, store.misses]).toEqual([2, 0, 2]);
+      for (let i = 0; i < 9; i++) expect(after[i]).toBeCloseTo(afterWhole[i]!, 5);
+      expect(Array.from(after).some((v, i) => Math.abs(v - again[i]!) > 1e-4)).toBe(true);
+    } finally {
+      model.dispose();
+      optimizer.dispose();
+    }
+  });
 
   // The app runs it on WASM (tanh as 2·sigmoid(2x) − 1, other kernels).
   describe('on the wasm backend', () => {

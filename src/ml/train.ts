@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../lib/random';
-import { fastGradients, fastLstmOf, fastPredict, fastRun, fastRunOutput, stepInputs, type FastLstm, type LstmState } from './fastLstm';
+import { fastGradients, fastLstmOf, fastPredict, fastRun, fastRunOutput, stepInputs, type FastLstm } from './fastLstm';
+import { PrefixStates, type PrefixState } from './prefixStates';
 import type { TrainSettings } from './settings';
 import type { SharedPrefixes, Windows } from './types';
 
@@ -105,48 +106,77 @@ export function fastView(model: tf.LayersModel): FastLstm | null {
   return view;
 }
 
+const prefixStores = new WeakMap<FastLstm, PrefixStates>();
+
+/** The prefix states kept for `model`'s current weights (emptied when they change). */
+export function prefixStatesOf(model: tf.LayersModel): PrefixStates | null {
+  const view = fastView(model);
+  if (!view) return null;
+  let store = prefixStores.get(view);
+  if (!store) {
+    store = new PrefixStates();
+    prefixStores.set(view, store);
+  }
+  store.validate(view.variables);
+  return store;
+}
+
 /**
  * The fast pass over windows with shared prefixes: each group's prefix runs
- * once, then every window runs only its own remaining steps from that state.
+ * once (or not at all when an earlier call with the same weights ran it: see
+ * {@link PrefixStates}), then every window runs only its own remaining steps
+ * from that state.
  */
-function predictShared(view: FastLstm, x: Float32Array, count: number, L: number, F: number, shared: SharedPrefixes): tf.Tensor2D {
+async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Array, count: number, L: number, F: number, shared: SharedPrefixes): Promise<tf.Tensor2D> {
   if (count === 0) return tf.zeros([0, 1]);
-  // One representative window per group with a prefix; -1: starts from zeros.
-  const reps: number[] = [];
-  const rowOfGroup = new Map<number, number>();
-  const stateRow = new Int32Array(count);
+  const stride = L * F;
+  // Per group: its state, or (not yet known) its place among the prefixes to run.
+  const ofGroup = new Map<number, { prefix: number; state: PrefixState | null; run: number }>();
+  const stateOf: (PrefixState | number | null)[] = new Array<PrefixState | number | null>(count).fill(null);
+  const toRun: { window: number; input: Float32Array }[] = [];
   for (let i = 0; i < count; i++) {
     const p = shared.prefix[i]!;
     if (p < 0 || p >= L) throw new RangeError(`window ${i}: a prefix of ${p} steps leaves none of ${L} to run`);
-    if (p === 0) {
-      stateRow[i] = -1;
-      continue;
-    }
-    let row = rowOfGroup.get(shared.group[i]!);
-    if (row === undefined) {
-      row = reps.length;
-      reps.push(i);
-      rowOfGroup.set(shared.group[i]!, row);
-    } else if (shared.prefix[reps[row]!] !== p) throw new RangeError(`window ${i}: its group's prefix is ${shared.prefix[reps[row]!]} steps, not ${p}`);
-    stateRow[i] = row;
+    if (p === 0) continue;
+    let group = ofGroup.get(shared.group[i]!);
+    if (!group) {
+      const input = x.slice(i * stride, i * stride + p * F);
+      const state = store.get(input) ?? null;
+      group = { prefix: p, state, run: state ? -1 : toRun.length };
+      if (!state) toRun.push({ window: i, input });
+      ofGroup.set(shared.group[i]!, group);
+    } else if (group.prefix !== p) throw new RangeError(`window ${i}: its group's prefix is ${group.prefix} steps, not ${p}`);
+    stateOf[i] = group.state ?? group.run;
   }
-  const G = reps.length;
-  const stride = L * F;
-  const prefixX = new Float32Array(G * stride);
-  reps.forEach((i, r) => prefixX.set(x.subarray(i * stride, (i + 1) * stride), r * stride));
-  const prefixRows = { offsets: new Int32Array(G), lengths: Int32Array.from(reps, (i) => shared.prefix[i]!) };
-  const offsets = shared.prefix.subarray(0, count);
-  return tf.tidy(() => {
-    let initial: LstmState | null = null;
-    if (G > 0) {
-      const prefix = fastRun(view, prefixX, L, F, prefixRows, null);
-      // Row G of each state is zeros, for the windows without a prefix.
-      const rows = tf.tensor1d(Int32Array.from(stateRow, (r) => (r < 0 ? G : r)), 'int32');
-      const pick = (states: readonly tf.Tensor2D[]) => states.map((s) => tf.gather(tf.concat([s, tf.zeros([1, s.shape[1]])], 0), rows) as tf.Tensor2D);
-      initial = { h: pick(prefix.h), c: pick(prefix.c) };
+  if (toRun.length > 0) {
+    const prefixX = new Float32Array(toRun.length * stride);
+    toRun.forEach(({ window }, r) => prefixX.set(x.subarray(window * stride, (window + 1) * stride), r * stride));
+    const rows = { offsets: new Int32Array(toRun.length), lengths: Int32Array.from(toRun, ({ input }) => input.length / F) };
+    const states = fastRun(view, prefixX, L, F, rows, null);
+    const read = async (list: readonly tf.Tensor2D[]) => Promise.all(list.map(async (t) => (await t.data()) as Float32Array));
+    const [h, c] = await Promise.all([read(states.h), read(states.c)]);
+    tf.dispose([...states.h, ...states.c]);
+    const fresh = toRun.map(({ input }, r): PrefixState => {
+      const row = (all: Float32Array[]) => all.map((layer) => layer.slice((r * layer.length) / toRun.length, ((r + 1) * layer.length) / toRun.length));
+      return { input, h: row(h), c: row(c) };
+    });
+    fresh.forEach((state) => store.set(state));
+    for (let i = 0; i < count; i++) {
+      const s = stateOf[i];
+      if (typeof s === 'number') stateOf[i] = fresh[s]!;
     }
-    return fastRunOutput(view, x, L, F, { offsets, lengths: Int32Array.from(offsets, (p) => L - p) }, initial);
-  });
+  }
+  // Initial state per window: its prefix's, or zeros.
+  const initialOf = (part: 'h' | 'c') =>
+    view.layers.map((layer, l) => {
+      const values = new Float32Array(count * layer.units);
+      stateOf.forEach((s, i) => {
+        if (s !== null && typeof s !== 'number') values.set(s[part][l]!, i * layer.units);
+      });
+      return tf.tensor2d(values, [count, layer.units]);
+    });
+  const offsets = shared.prefix.subarray(0, count);
+  return tf.tidy(() => fastRunOutput(view, x, L, F, { offsets, lengths: Int32Array.from(offsets, (p) => L - p) }, { h: initialOf('h'), c: initialOf('c') }));
 }
 
 /**
@@ -158,7 +188,7 @@ function predictShared(view: FastLstm, x: Float32Array, count: number, L: number
 export async function predictValues(model: tf.LayersModel, x: Float32Array, count: number, L: number, F: number, shared?: SharedPrefixes): Promise<Float32Array> {
   const view = fastView(model);
   let output: tf.Tensor;
-  if (view && shared) output = predictShared(view, x, count, L, F, shared);
+  if (view && shared) output = await predictShared(view, prefixStatesOf(model)!, x, count, L, F, shared);
   else if (view) {
     const steps = stepInputs(x, count, L, F);
     output = fastPredict(view, steps);

@@ -98,13 +98,15 @@ export function scenarioView(context: WhatIfContext, scenario: Scenario, result:
     kpis,
     noPromotionKpis,
     roi: incrementalRoi(kpis, noPromotionKpis),
-    curves: curves.map((c) => ({
-      lever: c.lever,
-      points: c.values.map((value, k) => {
-        const f = result.plans[c.first + k];
-        const s = f ? summary(aggregateForecasts(meaning, series.map((si, j) => ({ forecast: seriesForecast(f, j, scenario.horizon), context: kpiContext(si) }))).forecast) : { target: NaN, lower: NaN, upper: NaN };
-        return { value, mean: s.target, lower: s.lower, upper: s.upper };
-      }),
-    })),
+    // The curves the result has answered so far (they follow the numbers).
+    curves: curves
+      .filter((c) => c.first + c.values.length <= result.plans.length)
+      .map((c) => ({
+        lever: c.lever,
+        points: c.values.map((value, k) => {
+          const s = summary(aggregateForecasts(meaning, series.map((si, j) => ({ forecast: seriesForecast(result.plans[c.first + k]!, j, scenario.horizon), context: kpiContext(si) }))).forecast);
+          return { value, mean: s.target, lower: s.lower, upper: s.upper };
+        }),
+      })),
   };
 }

@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { RawValue } from '../../ml/features';
 import type { PlanSpec } from '../../ml/whatif';
 import { mlClient } from '../../workers/clients/mlClient';
-import type { WhatIfContext, WhatIfResult } from '../../workers/protocol';
+import type { PlanForecast, WhatIfContext, WhatIfResult } from '../../workers/protocol';
 import type { AppState } from '../store';
 
 /** Points per numeric response curve in the UI (the bench also measures 41). */
@@ -34,6 +34,10 @@ export interface WhatIfSlice {
   whatIfResult: WhatIfResult | null;
   /** Input → numbers on screen, for the last update (ms). */
   whatIfLatencyMs: number | null;
+  /** Input → response curves on screen, for the last update (ms). */
+  whatIfCurvesMs: number | null;
+  /** True while the response curves of the numbers on screen are being computed. */
+  whatIfCurvesPending: boolean;
   averageOrderValue: number | null;
   margin: number;
   savedScenarios: readonly SavedScenario[];
@@ -75,8 +79,9 @@ export function curveValues(context: WhatIfContext, lever: string, points = CURV
 }
 
 /**
- * The batch for one update: [scenario, no promotion, ...every point of every
- * lever's response curve], all answered by one forward pass.
+ * The plans of one update: [scenario, no promotion, ...every point of every
+ * lever's response curve]. The first two are answered first, in a small pass
+ * of their own; the curves follow in one batched pass.
  */
 export function buildPlans(context: WhatIfContext, scenario: Scenario, points = CURVE_POINTS): { plans: PlanSpec[]; curves: { lever: string; values: RawValue[]; first: number }[] } {
   const series = contextSeries(context, scenario.context);
@@ -126,11 +131,35 @@ export function defaultScenario(context: WhatIfContext): Scenario {
   return { context: { kind: 'series', index: 0 }, startDay: defaultStartDay(context), horizon, promoStart: 0, promoDuration: horizon, levers };
 }
 
+/** What a lever's response curve depends on: the scenario without that lever's own value. */
+export function curveKey(scenario: Scenario, lever: string): string {
+  return JSON.stringify({ ...scenario, levers: { ...scenario.levers, [lever]: null } });
+}
+
+/**
+ * The scenario's result: its own two plans (the scenario and no promotion),
+ * then every curve's points from `curves` (lever → plans) in `layout` order;
+ * a curve not known yet leaves the list there (the view draws the curves
+ * before it).
+ */
+export function withCurves(numbers: WhatIfResult, layout: readonly { lever: string }[], curves: ReadonlyMap<string, readonly PlanForecast[]>): WhatIfResult {
+  const plans = [...numbers.plans.slice(0, 2)];
+  for (const { lever } of layout) {
+    const known = curves.get(lever);
+    if (!known) break;
+    plans.push(...known);
+  }
+  return { ...numbers, plans };
+}
+
 export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (set, get) => {
   // Coalesce input: at most one request in flight; the latest scenario wins.
   let inFlight = false;
   let dirty = false;
   let inputAt = 0;
+  // Response curves answered so far, per lever, with the scenario key they answer (see curveKey).
+  let curves = new Map<string, { key: string; plans: readonly PlanForecast[] }>();
+  let curvesContext: WhatIfContext | null = null;
 
   const run = async (): Promise<void> => {
     const { whatIfContext: context, scenario } = get();
@@ -138,14 +167,38 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     inFlight = true;
     dirty = false;
     const started = inputAt;
+    if (curvesContext !== context) {
+      curves = new Map();
+      curvesContext = context;
+    }
     try {
-      const { plans } = buildPlans(context, scenario);
-      const result = await mlClient().whatIf({ plans });
-      set({ whatIfResult: result });
+      const { plans, curves: layout } = buildPlans(context, scenario);
+      // 1. The numbers: the scenario and no promotion, a small pass answered first.
+      const numbers = await mlClient().whatIf({ plans: plans.slice(0, 2) });
+      const known = () => new Map([...curves].map(([lever, c]) => [lever, c.plans]));
+      set({ whatIfResult: withCurves(numbers, layout, known()), whatIfCurvesPending: true });
       // Measured to the next frame: the DOM has the new numbers by then.
       requestAnimationFrame(() => set({ whatIfLatencyMs: performance.now() - started }));
+      // A newer input goes first; these curves would be stale.
+      if (dirty) return;
+      // 2. The curves, in one batched pass: every lever's points, except a curve whose
+      // inputs did not change (dragging a lever leaves its own curve as it was).
+      const missing = layout.filter((c) => curves.get(c.lever)?.key !== curveKey(scenario, c.lever));
+      const batch = missing.flatMap((c) => plans.slice(c.first, c.first + c.values.length));
+      let windows = numbers.windows;
+      if (batch.length > 0) {
+        const answer = await mlClient().whatIf({ plans: batch });
+        windows += answer.windows;
+        let at = 0;
+        for (const c of missing) {
+          curves.set(c.lever, { key: curveKey(scenario, c.lever), plans: answer.plans.slice(at, at + c.values.length) });
+          at += c.values.length;
+        }
+      }
+      set({ whatIfResult: { ...withCurves(numbers, layout, known()), windows }, whatIfCurvesPending: false });
+      requestAnimationFrame(() => set({ whatIfCurvesMs: performance.now() - started }));
     } catch (thrown) {
-      set({ trainError: { kind: 'bug', details: { name: 'Error', message: thrown instanceof Error ? thrown.message : String(thrown) } } });
+      set({ whatIfCurvesPending: false, trainError: { kind: 'bug', details: { name: 'Error', message: thrown instanceof Error ? thrown.message : String(thrown) } } });
     } finally {
       inFlight = false;
       if (dirty) schedule();
@@ -171,6 +224,8 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     scenario: null,
     whatIfResult: null,
     whatIfLatencyMs: null,
+    whatIfCurvesMs: null,
+    whatIfCurvesPending: false,
     averageOrderValue: null,
     margin: 0.3,
     savedScenarios: [],
