@@ -16,7 +16,7 @@
  * the model could reach without noise); refit (after early stopping, train a
  * fresh model on training + validation days for the best epoch count);
  * ensemble (train this many models, seeds seed, seed + 1, …, and average
- * their outputs in model space).
+ * their outputs in model space); levelSteps (steps in the recent level).
  *
  * Besides the ratio it prints the error against the truth, the prediction
  * bias, the ratio after a validation-fitted scale, and (stderr) the test
@@ -51,6 +51,8 @@ interface Options extends TrainSettings {
   readonly averaging: number;
   /** Models to train (seeds seed, seed + 1, …) and average in model space. */
   readonly ensemble: number;
+  /** Steps of observed target averaged into the recent-level feature (default the app's, 28). */
+  readonly levelSteps?: number;
 }
 
 const options: Options = { ...DEFAULT_TRAIN_SETTINGS, horizonOne: false, history: true, lags: true, plateau: 1, truthTargets: false, refit: false, weighting: false, averaging: AVERAGING_DECAY, ensemble: 1, ...(JSON.parse(process.argv[2] ?? '{}') as Partial<Options>) };
@@ -59,7 +61,7 @@ await tf.setBackend('wasm');
 await tf.ready();
 
 const { panel, summaries } = await loadPanel(readSample());
-const built = buildDataset(panel, summaries, { windowLength: options.windowLength, seed: options.seed });
+const built = buildDataset(panel, summaries, { windowLength: options.windowLength, seed: options.seed, ...(options.levelSteps ? { levelSteps: options.levelSteps } : {}) });
 if (!built.ok) throw new Error(`the sample did not build: ${built.reason.code}`);
 const dataset = built.data;
 const train = makeWindows(dataset, options.horizonOne ? { split: 'train', horizon: 1 } : { split: 'train', horizon: 'mixed', seed: options.seed });

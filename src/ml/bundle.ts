@@ -510,6 +510,11 @@ const featureSource: Decoder<FeatureSource> = (v, p) => {
       return { kind: v['kind'], column: str(v['column'], at(p, 'column')), value: str(v['value'], at(p, 'value')) };
     case 'calendar':
       return { kind: 'calendar', part: literal(CALENDAR_PARTS)(v['part'], at(p, 'part')) };
+    case 'eventMonth': {
+      const month = num(v['month'], at(p, 'month'));
+      if (!Number.isInteger(month) || month < 0 || month > 11) return bad(v['month'], at(p, 'month'), 'a month 0–11');
+      return { kind: 'eventMonth', column: str(v['column'], at(p, 'column')), month };
+    }
     case 'targetLag':
     case 'targetMask':
     case 'level':

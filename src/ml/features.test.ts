@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDataset, fromModelSpace, inverseTransformTarget, makeWindows, targetKind, toModelSpace, transformTarget } from './features';
+import { buildDataset, eventMonths, fromModelSpace, inverseTransformTarget, makeWindows, monthOfDay, targetKind, toModelSpace, transformTarget } from './features';
 import { loadPanel, readSample } from './testing';
 import type { Dataset } from './types';
 
@@ -32,6 +32,29 @@ describe('target transforms', () => {
   });
 });
 
+describe('eventMonths: a rare 0/1 covariate becomes one feature per month it marks', () => {
+  const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+  // 20 training days from 2023-10-25; row 19 onwards is not training.
+  const times = Float64Array.from({ length: 24 }, (_, i) => day('2023-10-25') + i);
+  const flags = (ones: readonly number[], extra: Record<number, number> = {}) => Float64Array.from(times, (_, i) => extra[i] ?? (ones.includes(i) ? 1 : 0));
+  const isTrain = (row: number) => row < 20;
+  it.each<[string, Float64Array, number[] | null]>([
+    ['Oct 31 and Nov 11: October and November', flags([6, 17]), [9, 10]],
+    ['two days in one month: that month once', flags([8, 9]), [10]],
+    ['an event only after training: none', flags([21]), null],
+    ['never 1: not an event', flags([]), null],
+    ['1 on 3 of 20 days (over 10 %): not rare', flags([1, 2, 3]), null],
+    ['a value other than 0/1: not a flag', flags([6], { 2: 2 }), null],
+    ['missing values are skipped', flags([6], { 2: NaN, 3: NaN }), [9]],
+  ])('%s', (_, values, months) => {
+    expect(eventMonths(values, times, isTrain)).toEqual(months);
+  });
+
+  it('takes months in UTC', () => {
+    expect([monthOfDay(day('2024-01-31')), monthOfDay(day('2024-02-01')), monthOfDay(day('2024-12-31'))]).toEqual([0, 1, 11]);
+  });
+});
+
 describe('buildDataset on the sample', () => {
   it('lays 15 daily series of 730 steps with levers, calendar, series and target features', async () => {
     const d = await sampleDataset();
@@ -42,6 +65,15 @@ describe('buildDataset on the sample', () => {
     expect(names).toEqual(expect.arrayContaining(['discount_pct', 'ad_spend', 'promo_type=percent_off', 'promo_type=none', 'day of week (sin)', 'segment=loyal_members', 'conversion_rate (observed)']));
     expect(d.spec.levers).toEqual(['promo_type', 'discount_pct', 'threshold', 'threshold_amount', 'ad_spend']);
     expect(d.spec.covariates).toEqual(['is_holiday']);
+    // The holidays the training period marks, each its own feature (CNY in January 2023 and February 2024, May Day, 618, National Day, Double 11).
+    expect(names.filter((n) => n.startsWith('is_holiday in '))).toEqual(['is_holiday in January', 'is_holiday in February', 'is_holiday in May', 'is_holiday in June', 'is_holiday in October', 'is_holiday in November']);
+    const nov = names.indexOf('is_holiday in November');
+    const onDay = (iso: string) => {
+      const grid = d.series[0]!;
+      const step = grid.times.indexOf(Date.parse(`${iso}T00:00:00Z`) / 86_400_000);
+      return grid.exog[step * d.exogCount + nov];
+    };
+    expect([onDay('2023-11-11'), onDay('2023-11-12'), onDay('2023-10-01'), onDay('2024-11-11')]).toEqual([1, 0, 0, 1]);
     for (const s of d.series) expect(s.exog.length).toBe(730 * d.exogCount);
   });
 

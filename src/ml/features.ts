@@ -121,6 +121,42 @@ function dayOfYear(day: number): number {
   return (Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) - Date.UTC(date.getUTCFullYear(), 0, 1)) / 86_400_000;
 }
 
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** Month of a day number, 0 = January (UTC). */
+export function monthOfDay(day: number): number {
+  return new Date(day * 86_400_000).getUTCMonth();
+}
+
+/** An event flag (holiday, campaign day) is 1 on at most this share of the training rows. */
+export const EVENT_MAX_SHARE = 0.1;
+
+/**
+ * The months in which a 0/1 covariate marks an event in the training rows,
+ * or null when the column is not a rare 0/1 flag (only 0 and 1, and 1 on at
+ * most {@link EVENT_MAX_SHARE} of the rows with a value). Each month becomes
+ * a feature, so the model can tell one holiday from another (Double 11 lifts
+ * conversion far more than National Day; one is_holiday column says only
+ * "a holiday").
+ */
+export function eventMonths(values: Float64Array, times: Float64Array, isTrainRow: (row: number) => boolean): number[] | null {
+  let known = 0;
+  let ones = 0;
+  const months = new Set<number>();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== v || !isTrainRow(i)) continue;
+    if (v !== 0 && v !== 1) return null;
+    known++;
+    if (v === 1) {
+      ones++;
+      months.add(monthOfDay(times[i]!));
+    }
+  }
+  if (ones === 0 || ones > EVENT_MAX_SHARE * known) return null;
+  return [...months].sort((a, b) => a - b);
+}
+
 /** Calendar features of a day number, in [-1, 1]. */
 export function calendarValue(part: 'dowSin' | 'dowCos' | 'doySin' | 'doyCos', day: number): number {
   switch (part) {
@@ -247,6 +283,9 @@ export function encodeStep(spec: FeatureSpec, keys: readonly string[], day: numb
       case 'static':
         v = keys[spec.seriesColumns.indexOf(source.column)] === source.value ? 1 : 0;
         break;
+      case 'eventMonth':
+        v = value(source.column) === 1 && monthOfDay(day) === source.month ? 1 : 0;
+        break;
       default:
         break;
     }
@@ -349,6 +388,13 @@ export function buildDataset(panel: Panel, summaries: readonly ColumnSummary[], 
     if (periodDays < 365) {
       features.push({ name: 'day of year (sin)', source: { kind: 'calendar', part: 'doySin' } });
       features.push({ name: 'day of year (cos)', source: { kind: 'calendar', part: 'doyCos' } });
+    }
+  }
+  if (hasTime) {
+    for (const input of inputs) {
+      if (input.categorical || input.column.role !== 'covariate') continue;
+      const months = eventMonths(input.column.values, panel.times as Float64Array, isTrainRow);
+      for (const month of months ?? []) features.push({ name: `${input.column.name} in ${MONTH_NAMES[month]}`, source: { kind: 'eventMonth', column: input.column.name, month } });
     }
   }
   for (const column of seriesCols) {

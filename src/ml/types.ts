@@ -17,6 +17,8 @@ export type FeatureSource =
   | { readonly kind: 'onehot'; readonly column: string; readonly value: string }
   | { readonly kind: 'calendar'; readonly part: 'dowSin' | 'dowCos' | 'doySin' | 'doyCos' }
   | { readonly kind: 'static'; readonly column: string; readonly value: string }
+  /** 1 on a day when the 0/1 event column `column` is 1 and the month (0 = January, UTC) is `month`: tells one holiday from another. */
+  | { readonly kind: 'eventMonth'; readonly column: string; readonly month: number }
   | { readonly kind: 'targetLag' }
   | { readonly kind: 'targetMask' }
   | { readonly kind: 'level' };

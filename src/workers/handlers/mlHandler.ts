@@ -98,7 +98,7 @@ function importanceGroups(dataset: Dataset): { name: string; columns: number[] }
   dataset.spec.features.forEach((f, k) => {
     const s = f.source;
     const name =
-      s.kind === 'numeric' || s.kind === 'onehot' || s.kind === 'static'
+      s.kind === 'numeric' || s.kind === 'onehot' || s.kind === 'static' || s.kind === 'eventMonth'
         ? s.column
         : s.kind === 'calendar'
           ? 'calendar'
