@@ -1,10 +1,15 @@
+import { memo } from 'react';
 import { formatNumber } from '../lib/i18n';
 import { useLocale, useT } from '../state/i18n';
 import { leverSliderRange } from '../state/slices/whatIfSlice';
 import { useAppStore } from '../state/store';
 
-/** A slider for a numeric lever (observed range plus a marked extension), segmented buttons for a categorical one. */
-export function LeverControl({ lever }: { lever: string }) {
+/**
+ * A slider for a numeric lever (observed range plus a marked extension),
+ * segmented buttons for a categorical one. Memoised: moving one lever
+ * re-renders only its own control.
+ */
+export const LeverControl = memo(function LeverControl({ lever }: { lever: string }) {
   const t = useT();
   const locale = useLocale();
   const context = useAppStore((s) => s.whatIfContext);
@@ -55,4 +60,4 @@ export function LeverControl({ lever }: { lever: string }) {
       <output className={beyond ? 'warn' : ''}>{formatNumber(locale, current)}</output>
     </div>
   );
-}
+});

@@ -14,10 +14,6 @@ export function OptimizeStep() {
   const t = useT();
   const locale = useLocale();
   const context = useAppStore((s) => s.whatIfContext);
-  const scenario = useAppStore((s) => s.scenario);
-  const whatIfResult = useAppStore((s) => s.whatIfResult);
-  const aov = useAppStore((s) => s.averageOrderValue);
-  const margin = useAppStore((s) => s.margin);
   const settings = useAppStore((s) => s.optimizeSettings);
   const set = useAppStore((s) => s.setOptimizeSetting);
   const status = useAppStore((s) => s.optimizeStatus);
@@ -27,7 +23,6 @@ export function OptimizeStep() {
   const optimize = useAppStore((s) => s.optimize);
   const cancel = useAppStore((s) => s.cancelOptimize);
   const apply = useAppStore((s) => s.applyPlanRow);
-  const current = useMemo(() => (context && scenario && whatIfResult && whatIfResult.plans.length >= 2 ? scenarioView(context, scenario, whatIfResult, { averageOrderValue: aov, margin }) : null), [context, scenario, whatIfResult, aov, margin]);
   if (!context) return null;
 
   const promoLever = context.spec.levers.find((l) => context.leverRanges[l]?.kind === 'category');
@@ -44,7 +39,6 @@ export function OptimizeStep() {
         none: result.rows.reduce((s, r) => s + r.noPromotion.objective, 0),
       }
     : null;
-  const currentObjective = current ? (settings.objective === 'orders' ? current.kpis.orders : settings.objective === 'revenue' ? current.kpis.revenue : current.kpis.profit) : null;
 
   return (
     <section className="step" aria-labelledby="optimize-heading">
@@ -226,11 +220,27 @@ export function OptimizeStep() {
                 evaluated: result.evaluated,
                 seconds: formatNumber(locale, result.seconds, 1),
               })}
-              {currentObjective !== null && ` ${t('opt.current', { value: money(currentObjective) })}`}
+              <CurrentObjective objective={settings.objective} money={money} />
             </p>
           )}
         </>
       )}
     </section>
   );
+}
+
+/**
+ * The analyst's current what-if scenario on the objective, after the plan
+ * summary. Its own component: it follows every slider move, the step does not.
+ */
+function CurrentObjective({ objective, money }: { objective: Objective; money: (v: number | null) => string }) {
+  const t = useT();
+  const context = useAppStore((s) => s.whatIfContext);
+  const scenario = useAppStore((s) => s.scenario);
+  const whatIfResult = useAppStore((s) => s.whatIfResult);
+  const aov = useAppStore((s) => s.averageOrderValue);
+  const margin = useAppStore((s) => s.margin);
+  const current = useMemo(() => (context && scenario && whatIfResult && whatIfResult.plans.length >= 2 ? scenarioView(context, scenario, whatIfResult, { averageOrderValue: aov, margin }) : null), [context, scenario, whatIfResult, aov, margin]);
+  const value = current ? (objective === 'orders' ? current.kpis.orders : objective === 'revenue' ? current.kpis.revenue : current.kpis.profit) : null;
+  return value !== null ? ` ${t('opt.current', { value: money(value) })}` : null;
 }

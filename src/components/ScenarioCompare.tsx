@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { LineChart, Line, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatDay, formatNumber, formatPercent } from '../lib/i18n';
 import { useLocale, useT } from '../state/i18n';
@@ -8,8 +9,8 @@ import { downloadCsv } from '../charts/exportChart';
 
 const COLORS = ['#d9480f', '#1971c2', '#2b8a3e', '#862e9c', '#e67700', '#495057'];
 
-/** Saved scenarios side by side: a table of their settings and KPIs, and their forecasts overlaid. */
-export function ScenarioCompare() {
+/** Saved scenarios side by side: a table of their settings and KPIs, and their forecasts overlaid. Memoised: a slider move does not redraw it. */
+export const ScenarioCompare = memo(function ScenarioCompare() {
   const t = useT();
   const locale = useLocale();
   const context = useAppStore((s) => s.whatIfContext);
@@ -95,4 +96,4 @@ export function ScenarioCompare() {
       </ChartFrame>
     </div>
   );
-}
+});

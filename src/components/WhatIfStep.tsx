@@ -80,6 +80,17 @@ const WhatIfCharts = memo(function WhatIfCharts({ view, context, scenario }: Wha
   );
 });
 
+/** How long the last update took: its own component, so the timings written after each answer redraw only this line. */
+function WhatIfLatency() {
+  const t = useT();
+  const locale = useLocale();
+  const latency = useAppStore((s) => s.whatIfLatencyMs);
+  const curvesMs = useAppStore((s) => s.whatIfCurvesMs);
+  const windows = useAppStore((s) => s.whatIfResult?.windows ?? 0);
+  if (latency === null) return null;
+  return <p className="muted small">{curvesMs === null ? t('whatif.latencyNumbers', { ms: formatNumber(locale, latency, 0) }) : t('whatif.latency', { ms: formatNumber(locale, latency, 0), curvesMs: formatNumber(locale, curvesMs, 0), windows })}</p>;
+}
+
 /** Step 4: drag a lever, read the forecast, KPIs and response curves; save and compare scenarios. */
 export function WhatIfStep() {
   const t = useT();
@@ -87,8 +98,6 @@ export function WhatIfStep() {
   const context = useAppStore((s) => s.whatIfContext);
   const scenario = useAppStore((s) => s.scenario);
   const result = useAppStore((s) => s.whatIfResult);
-  const latency = useAppStore((s) => s.whatIfLatencyMs);
-  const curvesMs = useAppStore((s) => s.whatIfCurvesMs);
   const curvesPending = useAppStore((s) => s.whatIfCurvesPending);
   const aov = useAppStore((s) => s.averageOrderValue);
   const margin = useAppStore((s) => s.margin);
@@ -96,13 +105,15 @@ export function WhatIfStep() {
   const setKpiInputs = useAppStore((s) => s.setKpiInputs);
   const saveScenario = useAppStore((s) => s.saveScenario);
   const [name, setName] = useState('');
+  const charts = useAppStore((s) => s.whatIfCharts);
   const view = useMemo(() => (context && scenario && result && result.plans.length >= 2 ? scenarioView(context, scenario, result, { averageOrderValue: aov, margin }) : null), [context, scenario, result, aov, margin]);
-  // The numbers render at once; the charts (most of the render time) follow in a
-  // background render that a newer answer interrupts.
-  const deferredView = useDeferredValue(view);
-  const deferredScenario = useDeferredValue(scenario);
-  // Busy until the charts on screen show the latest curves (their pass answered, their render done).
-  const chartsBusy = curvesPending || deferredView !== view;
+  // The numbers render at once; the charts (most of the render time) follow once the
+  // curves are in, in a background render that a newer answer interrupts.
+  const chartsView = useMemo(() => (context && charts ? scenarioView(context, charts.scenario, charts.result, { averageOrderValue: aov, margin }) : null), [context, charts, aov, margin]);
+  const deferredCharts = useDeferredValue(charts);
+  const deferredChartsView = useDeferredValue(chartsView);
+  // Busy until the charts on screen show the scenario on screen (its curves answered, their render done).
+  const chartsBusy = curvesPending || charts?.scenario !== scenario || deferredChartsView !== chartsView;
   if (!context || !scenario) return null;
 
   const spec = context.spec;
@@ -209,11 +220,11 @@ export function WhatIfStep() {
                 <span>{t('whatif.margin')}</span>
                 <input type="number" min={0} max={100} step={1} value={Math.round(margin * 100)} onChange={(e) => setKpiInputs({ margin: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })} />
               </label>
-              {latency !== null && <p className="muted small">{curvesMs === null ? t('whatif.latencyNumbers', { ms: formatNumber(locale, latency, 0) }) : t('whatif.latency', { ms: formatNumber(locale, latency, 0), curvesMs: formatNumber(locale, curvesMs, 0), windows: result?.windows ?? 0 })}</p>}
+              <WhatIfLatency />
             </div>
           </div>
           <div className="whatif-charts" aria-busy={chartsBusy}>
-            <WhatIfCharts view={deferredView} context={context} scenario={deferredScenario} />
+            <WhatIfCharts view={deferredChartsView} context={context} scenario={deferredCharts?.scenario ?? null} />
           </div>
           <div className="save-scenario">
             <label>

@@ -63,6 +63,7 @@ export const FRESH_MODEL_STATE = {
   scenario: null,
   whatIfResult: null,
   whatIfCurvesPending: false,
+  whatIfCharts: null,
   savedScenarios: [],
   optimizeStatus: 'idle',
   optimizeResult: null,

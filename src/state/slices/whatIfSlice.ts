@@ -38,6 +38,12 @@ export interface WhatIfSlice {
   whatIfCurvesMs: number | null;
   /** True while the response curves of the numbers on screen are being computed. */
   whatIfCurvesPending: boolean;
+  /**
+   * What the charts draw: the last result with every curve, and the scenario it
+   * answers. The charts change once per answered update, when its curves are
+   * in, not on each input (a chart render would hold up the next numbers).
+   */
+  whatIfCharts: { readonly scenario: Scenario; readonly result: WhatIfResult } | null;
   averageOrderValue: number | null;
   margin: number;
   savedScenarios: readonly SavedScenario[];
@@ -195,7 +201,8 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
           at += c.values.length;
         }
       }
-      set({ whatIfResult: { ...withCurves(numbers, layout, known()), windows }, whatIfCurvesPending: false });
+      const complete = { ...withCurves(numbers, layout, known()), windows };
+      set({ whatIfResult: complete, whatIfCharts: { scenario, result: complete }, whatIfCurvesPending: false });
       requestAnimationFrame(() => set({ whatIfCurvesMs: performance.now() - started }));
     } catch (thrown) {
       set({ whatIfCurvesPending: false, trainError: { kind: 'bug', details: { name: 'Error', message: thrown instanceof Error ? thrown.message : String(thrown) } } });
@@ -226,6 +233,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     whatIfLatencyMs: null,
     whatIfCurvesMs: null,
     whatIfCurvesPending: false,
+    whatIfCharts: null,
     averageOrderValue: null,
     margin: 0.3,
     savedScenarios: [],
@@ -233,7 +241,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     loadWhatIfContext: async () => {
       const context = await mlClient().context();
       if (!context) {
-        set({ whatIfContext: null, scenario: null, whatIfResult: null });
+        set({ whatIfContext: null, scenario: null, whatIfResult: null, whatIfCharts: null });
         return;
       }
       const previous = get().scenario;
