@@ -1,10 +1,9 @@
-import { useMemo } from 'react';
 import type { Objective } from '../ml/planOptimizer';
 import { formatNumber, formatPercent } from '../lib/i18n';
 import { useLocale, useT } from '../state/i18n';
 import { planGroupColumn } from '../state/slices/optimizeSlice';
 import { useAppStore } from '../state/store';
-import { scenarioView } from '../state/whatIfView';
+import { useScenarioView } from '../state/useScenarioView';
 import { downloadCsv } from '../charts/exportChart';
 
 const OBJECTIVES: Objective[] = ['profit', 'revenue', 'orders'];
@@ -235,12 +234,7 @@ export function OptimizeStep() {
  */
 function CurrentObjective({ objective, money }: { objective: Objective; money: (v: number | null) => string }) {
   const t = useT();
-  const context = useAppStore((s) => s.whatIfContext);
-  const scenario = useAppStore((s) => s.scenario);
-  const whatIfResult = useAppStore((s) => s.whatIfResult);
-  const aov = useAppStore((s) => s.averageOrderValue);
-  const margin = useAppStore((s) => s.margin);
-  const current = useMemo(() => (context && scenario && whatIfResult && whatIfResult.plans.length >= 2 ? scenarioView(context, scenario, whatIfResult, { averageOrderValue: aov, margin }) : null), [context, scenario, whatIfResult, aov, margin]);
+  const current = useScenarioView();
   const value = current ? (objective === 'orders' ? current.kpis.orders : objective === 'revenue' ? current.kpis.revenue : current.kpis.profit) : null;
   return value !== null ? ` ${t('opt.current', { value: money(value) })}` : null;
 }

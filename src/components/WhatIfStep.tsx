@@ -7,6 +7,7 @@ import { useLocale, useT } from '../state/i18n';
 import { contextSeries, dataEndDay, leverSliderRange, type ContextChoice } from '../state/slices/whatIfSlice';
 import { useAppStore } from '../state/store';
 import { scenarioView, type ScenarioView } from '../state/whatIfView';
+import { useScenarioView } from '../state/useScenarioView';
 import type { Scenario } from '../state/slices/whatIfSlice';
 import type { WhatIfContext } from '../workers/protocol';
 import { LeverControl } from './LeverControl';
@@ -97,7 +98,6 @@ export function WhatIfStep() {
   const locale = useLocale();
   const context = useAppStore((s) => s.whatIfContext);
   const scenario = useAppStore((s) => s.scenario);
-  const result = useAppStore((s) => s.whatIfResult);
   const curvesPending = useAppStore((s) => s.whatIfCurvesPending);
   const aov = useAppStore((s) => s.averageOrderValue);
   const margin = useAppStore((s) => s.margin);
@@ -106,7 +106,7 @@ export function WhatIfStep() {
   const saveScenario = useAppStore((s) => s.saveScenario);
   const [name, setName] = useState('');
   const charts = useAppStore((s) => s.whatIfCharts);
-  const view = useMemo(() => (context && scenario && result && result.plans.length >= 2 ? scenarioView(context, scenario, result, { averageOrderValue: aov, margin }) : null), [context, scenario, result, aov, margin]);
+  const view = useScenarioView();
   // The numbers render at once; the charts (most of the render time) follow once the
   // curves are in, in a background render that a newer answer interrupts.
   const chartsView = useMemo(() => (context && charts ? scenarioView(context, charts.scenario, charts.result, { averageOrderValue: aov, margin }) : null), [context, charts, aov, margin]);
