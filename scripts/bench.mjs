@@ -251,8 +251,10 @@ function reportWhatIf(ml, appRuns, options) {
         rows.push({ metric: `(a) ${label}: model call`, value: w.error ? `— (${w.error})` : `— (skipped: 101-window call ${fmt(ml.infer[backend]?.p50Ms)} ms; --slow)` });
         continue;
       }
-      rows.push({ metric: `(a) ${label}: model call, ${w.windows} windows, p50 ms (n = ${w.n})`, value: fmt(w.modelP50Ms, 1) });
+      if (w.numbers) rows.push({ metric: `(a) ${label}: numbers pass (scenario + no promotion), ${w.numbers.windows} windows, p50 ms`, value: fmt(w.numbers.p50Ms, 1) });
+      rows.push({ metric: `(a) ${label}: model call, ${w.windows} windows, history states kept, p50 ms (n = ${w.n})`, value: fmt(w.modelP50Ms, 1) });
       rows.push({ metric: `(a) ${label}: model call, p95 ms`, value: fmt(w.modelP95Ms, 1) });
+      if (w.coldP50Ms !== undefined) rows.push({ metric: `(a) ${label}: model call at a new plan start (histories run too), p50 ms`, value: fmt(w.coldP50Ms, 1) });
       if (w.wholeWindowsP50Ms !== undefined) rows.push({ metric: `(a) ${label}: the same windows run whole (no shared history), p50 ms`, value: fmt(w.wholeWindowsP50Ms, 1) });
       if (w.appBatch) rows.push({ metric: `(a) ${label}: the app's batch, ${w.appBatch.windows} windows, p50 ms (n = ${w.appBatch.n})`, value: fmt(w.appBatch.p50Ms, 1) });
       if (w.handlerP50Ms !== undefined) rows.push({ metric: `(a) ${label}: ml handler's whatIf, ${w.windows} windows, p50 ms`, value: fmt(w.handlerP50Ms, 1) });

@@ -162,7 +162,9 @@ export async function benchMl({ browser, devUrl, parts, backends, trainBatches =
           horizon: r.horizon,
           warmupMs: round(r.bench.warmupMs, 0),
           planWindowsMs: round(median(r.bench.planMs), 1),
+          coldP50Ms: round(percentile(r.bench.coldTimes, 50), 1),
           wholeWindowsP50Ms: round(percentile(r.bench.wholeTimes, 50), 1),
+          numbers: { windows: r.numbers.windows, ...summary(r.numbers.times) },
           ...(r.handlerTimes?.length ? { handlerP50Ms: round(percentile(r.handlerTimes, 50), 1), handlerN: r.handlerTimes.length } : {}),
           ...(r.app
             ? {
@@ -176,7 +178,7 @@ export async function benchMl({ browser, devUrl, parts, backends, trainBatches =
               }
             : {}),
         };
-        log(`${backend}: what-if model call, ${r.bench.windows} windows: p50 ${model.p50Ms} ms, p95 ${model.p95Ms} ms (n = ${model.n}), whole windows p50 ${round(percentile(r.bench.wholeTimes, 50), 1)} ms${r.app ? `; the app's ${r.app.windows}-window batch p50 ${round(percentile(r.app.times, 50), 1)} ms` : ''} [${w.seconds.toFixed(0)} s]`);
+        log(`${backend}: what-if numbers pass, ${r.numbers.windows} windows: p50 ${summary(r.numbers.times).p50Ms} ms; model call, ${r.bench.windows} windows: p50 ${model.p50Ms} ms, p95 ${model.p95Ms} ms (n = ${model.n}), at a new plan start p50 ${round(percentile(r.bench.coldTimes, 50), 1)} ms, whole windows p50 ${round(percentile(r.bench.wholeTimes, 50), 1)} ms${r.app ? `; the app's ${r.app.windows}-window batch p50 ${round(percentile(r.app.times, 50), 1)} ms` : ''} [${w.seconds.toFixed(0)} s]`);
       }
     }
   }

@@ -39,6 +39,11 @@ export class PrefixStates {
     this.misses = 0;
   }
 
+  /** Forgets every state (the bench times a first call at a new plan start with it). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   get size(): number {
     return this.entries.size;
   }
