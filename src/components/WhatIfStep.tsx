@@ -106,6 +106,8 @@ export function WhatIfStep() {
   const saveScenario = useAppStore((s) => s.saveScenario);
   const [name, setName] = useState('');
   const charts = useAppStore((s) => s.whatIfCharts);
+  // Save waits for the numbers of the scenario on screen.
+  const answered = useAppStore((s) => s.whatIfAnswered === s.scenario);
   const view = useScenarioView();
   // The numbers render at once; the charts (most of the render time) follow once the
   // curves are in, in a background render that a newer answer interrupts.
@@ -234,7 +236,7 @@ export function WhatIfStep() {
             <button
               type="button"
               className="button"
-              disabled={name.trim() === ''}
+              disabled={name.trim() === '' || !answered}
               onClick={() => {
                 saveScenario(name);
                 setName('');

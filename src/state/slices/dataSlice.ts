@@ -62,6 +62,7 @@ export const FRESH_MODEL_STATE = {
   whatIfContext: null,
   scenario: null,
   whatIfResult: null,
+  whatIfAnswered: null,
   whatIfCurvesPending: false,
   whatIfCharts: null,
   savedScenarios: [],

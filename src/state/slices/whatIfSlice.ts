@@ -32,6 +32,8 @@ export interface WhatIfSlice {
   whatIfContext: WhatIfContext | null;
   scenario: Scenario | null;
   whatIfResult: WhatIfResult | null;
+  /** The scenario `whatIfResult` answers (the numbers on screen pair with it, not with sliders still in flight). */
+  whatIfAnswered: Scenario | null;
   /** Input → numbers on screen, for the last update (ms). */
   whatIfLatencyMs: number | null;
   /** Input → response curves on screen, for the last update (ms). */
@@ -182,7 +184,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       // 1. The numbers: the scenario and no promotion, a small pass answered first.
       const numbers = await mlClient().whatIf({ plans: plans.slice(0, 2) });
       const known = () => new Map([...curves].map(([lever, c]) => [lever, c.plans]));
-      set({ whatIfResult: withCurves(numbers, layout, known()), whatIfCurvesPending: true });
+      set({ whatIfResult: withCurves(numbers, layout, known()), whatIfAnswered: scenario, whatIfCurvesPending: true });
       // Measured to the next frame: the DOM has the new numbers by then.
       requestAnimationFrame(() => set({ whatIfLatencyMs: performance.now() - started }));
       // A newer input goes first; these curves would be stale.
@@ -230,6 +232,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     whatIfContext: null,
     scenario: null,
     whatIfResult: null,
+    whatIfAnswered: null,
     whatIfLatencyMs: null,
     whatIfCurvesMs: null,
     whatIfCurvesPending: false,
@@ -241,7 +244,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     loadWhatIfContext: async () => {
       const context = await mlClient().context();
       if (!context) {
-        set({ whatIfContext: null, scenario: null, whatIfResult: null, whatIfCharts: null });
+        set({ whatIfContext: null, scenario: null, whatIfResult: null, whatIfAnswered: null, whatIfCharts: null });
         return;
       }
       const previous = get().scenario;
@@ -269,7 +272,8 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     setKpiInputs: (inputs) => set(inputs),
 
     saveScenario: (name) => {
-      const { scenario, whatIfResult, savedScenarios } = get();
+      // The answered scenario with its answer (a slider still in flight has no numbers yet).
+      const { whatIfAnswered: scenario, whatIfResult, savedScenarios } = get();
       if (!scenario || !whatIfResult || name.trim() === '') return;
       const trimmed = name.trim();
       set({ savedScenarios: [...savedScenarios.filter((s) => s.name !== trimmed), { name: trimmed, scenario, result: whatIfResult }] });
