@@ -647,6 +647,7 @@ function checkConsistency(m: BundleManifest): void {
   spec.features.forEach((f, i) => {
     const { source } = f;
     if (source.kind === 'numeric' && !spec.scalers[source.column]) throw new FieldError(`spec.features[${i}].source.column`, `expected a scaler for ${source.column}`);
+    if (source.kind === 'eventMonth' && !spec.covariates.includes(source.column)) throw new FieldError(`spec.features[${i}].source.column`, `expected a covariate, not ${source.column}`);
     if ((source.kind === 'onehot' || source.kind === 'static') && !spec.vocabularies[source.column]) throw new FieldError(`spec.features[${i}].source.column`, `expected a vocabulary for ${source.column}`);
   });
   const S = m.history.length;

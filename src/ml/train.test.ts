@@ -166,6 +166,26 @@ describe('predictValues with shared prefixes', () => {
     }
   });
 
+  it('does not keep states computed with weights that changed while they were read back', async () => {
+    const { model, optimizer } = lstm(1, 'regression')();
+    try {
+      const { x, shared } = windows();
+      const pending = predictValues(model, x, 9, L, F, shared); // runs the prefixes, then waits for their read-back
+      const scaled = model.getWeights().map((w) => tf.mul(w, 1.1));
+      model.setWeights(scaled);
+      tf.dispose(scaled);
+      await predictValues(model, x, 0, L, F, { prefix: new Int32Array(0), group: new Int32Array(0) }); // sees the new weights
+      await pending;
+      expect(prefixStatesOf(model)!.size).toBe(0);
+      const whole = await predictValues(model, x, 9, L, F);
+      const split = await predictValues(model, x, 9, L, F, shared);
+      for (let i = 0; i < 9; i++) expect(split[i]).toBeCloseTo(whole[i]!, 5);
+    } finally {
+      model.dispose();
+      optimizer.dispose();
+    }
+  });
+
   // The app runs it on WASM (tanh as 2·sigmoid(2x) − 1, other kernels).
   describe('on the wasm backend', () => {
     onWasmBackend();

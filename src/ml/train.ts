@@ -152,15 +152,22 @@ async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Arra
     const prefixX = new Float32Array(toRun.length * stride);
     toRun.forEach(({ window }, r) => prefixX.set(x.subarray(window * stride, (window + 1) * stride), r * stride));
     const rows = { offsets: new Int32Array(toRun.length), lengths: Int32Array.from(toRun, ({ input }) => input.length / F) };
+    // The weights these states belong to: the read below yields, and a training step may assign new ones meanwhile.
+    const weights = view.variables.map((v) => v.dataId);
     const states = fastRun(view, prefixX, L, F, rows, null);
     const read = async (list: readonly tf.Tensor2D[]) => Promise.all(list.map(async (t) => (await t.data()) as Float32Array));
-    const [h, c] = await Promise.all([read(states.h), read(states.c)]);
-    tf.dispose([...states.h, ...states.c]);
+    let h: Float32Array[];
+    let c: Float32Array[];
+    try {
+      [h, c] = await Promise.all([read(states.h), read(states.c)]);
+    } finally {
+      tf.dispose([...states.h, ...states.c]);
+    }
     const fresh = toRun.map(({ input }, r): PrefixState => {
       const row = (all: Float32Array[]) => all.map((layer) => layer.slice((r * layer.length) / toRun.length, ((r + 1) * layer.length) / toRun.length));
       return { input, h: row(h), c: row(c) };
     });
-    fresh.forEach((state) => store.set(state));
+    if (view.variables.every((v, k) => v.dataId === weights[k])) fresh.forEach((state) => store.set(state));
     for (let i = 0; i < count; i++) {
       const s = stateOf[i];
       if (typeof s === 'number') stateOf[i] = fresh[s]!;
@@ -176,7 +183,8 @@ async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Arra
       return tf.tensor2d(values, [count, layer.units]);
     });
   const offsets = shared.prefix.subarray(0, count);
-  return tf.tidy(() => fastRunOutput(view, x, L, F, { offsets, lengths: Int32Array.from(offsets, (p) => L - p) }, { h: initialOf('h'), c: initialOf('c') }));
+  const anyPrefix = stateOf.some((s) => s !== null);
+  return tf.tidy(() => fastRunOutput(view, x, L, F, { offsets, lengths: Int32Array.from(offsets, (p) => L - p) }, anyPrefix ? { h: initialOf('h'), c: initialOf('c') } : null));
 }
 
 /**

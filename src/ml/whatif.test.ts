@@ -83,6 +83,28 @@ describe('planWindows', () => {
   });
 
   it.each([
+    ['inside the data: the day itself', '2024-11-05', '2024-11-11', '2024-11-11'],
+    ['past the data: the step a year (364 days) earlier', '2025-11-06', '2025-11-10', '2024-11-11'],
+  ])('carries the holiday and its month onto plan days, %s', async (_, start, day, from) => {
+    const d = await sample();
+    const grid = d.series[0]!;
+    const F = d.spec.features.length;
+    const L = d.spec.windowLength;
+    const toDay = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+    const startDay = toDay(start);
+    const horizon = toDay(day) - startDay + 1;
+    const { x, count } = planWindows(d, [{ series: [0], startDay, horizon, promoStart: 0, promoDuration: horizon, levers: rawLevers(grid.label, '2024-11-05') }]);
+    // The last window's last step is `day`; its covariate features equal the data's on `from`.
+    const at = ((count - 1) * L + L - 1) * F;
+    const step = grid.times.indexOf(toDay(from));
+    const covariateFeatures = d.spec.features.flatMap((f, k) => ('column' in f.source && f.source.column === 'is_holiday' ? [k] : []));
+    expect(covariateFeatures.length).toBeGreaterThan(1);
+    expect(d.spec.features.findIndex((f) => f.name === 'is_holiday in November')).toBeGreaterThan(-1);
+    for (const k of covariateFeatures) expect(x[at + k]).toBe(grid.exog[step * d.exogCount + k]);
+    expect(x[at + d.spec.features.findIndex((f) => f.name === 'is_holiday in November')]).toBe(1);
+  });
+
+  it.each([
     ['discount_pct', 45, null],
     ['discount_pct', 90, 'range'],
     ['promo_type', 'gift', null],

@@ -75,7 +75,7 @@ function planExog(dataset: Dataset, seriesIndex: number, plan: PlanSpec, from: n
   const covariateFeatures: number[] = [];
   for (let k = 0; k < exogCount; k++) {
     const source = spec.features[k]!.source;
-    if ((source.kind === 'numeric' || source.kind === 'onehot') && covariateColumns.has(source.column)) covariateFeatures.push(k);
+    if ((source.kind === 'numeric' || source.kind === 'onehot' || source.kind === 'eventMonth') && covariateColumns.has(source.column)) covariateFeatures.push(k);
   }
   const year = stepsPerYear(dataset);
   for (let u = from; u <= to; u++) {

@@ -183,8 +183,11 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       const { plans, curves: layout } = buildPlans(context, scenario);
       // 1. The numbers: the scenario and no promotion, a small pass answered first.
       const numbers = await mlClient().whatIf({ plans: plans.slice(0, 2) });
-      const known = () => new Map([...curves].map(([lever, c]) => [lever, c.plans]));
-      set({ whatIfResult: withCurves(numbers, layout, known()), whatIfAnswered: scenario, whatIfCurvesPending: true });
+      // Another model or data set arrived meanwhile: this answer is not for it.
+      if (get().whatIfContext !== context) return;
+      // The curves already answered for this scenario (the rest follow).
+      const known = () => new Map([...curves].filter(([lever, c]) => c.key === curveKey(scenario, lever)).map(([lever, c]) => [lever, c.plans]));
+      set({ whatIfResult: withCurves(numbers, layout, known()), whatIfAnswered: scenario, whatIfCurvesPending: true, whatIfCurvesMs: null });
       // Measured to the next frame: the DOM has the new numbers by then.
       requestAnimationFrame(() => set({ whatIfLatencyMs: performance.now() - started }));
       // A newer input goes first; these curves would be stale.
@@ -196,6 +199,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       let windows = numbers.windows;
       if (batch.length > 0) {
         const answer = await mlClient().whatIf({ plans: batch });
+        if (get().whatIfContext !== context) return;
         windows += answer.windows;
         let at = 0;
         for (const c of missing) {
@@ -249,7 +253,8 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       }
       const previous = get().scenario;
       const keep = previous && context.spec.levers.every((l) => l in previous.levers) && contextSeries(context, previous.context).length > 0;
-      set({ whatIfContext: context });
+      // The answers on screen are the old model's: nothing is answered for the new one yet.
+      set({ whatIfContext: context, whatIfAnswered: null, whatIfCharts: null });
       change(keep ? previous : defaultScenario(context));
     },
 
