@@ -29,6 +29,9 @@ const SAVED_KEYS = [
 
 type SavedUi = Pick<AppState, (typeof SAVED_KEYS)[number]>;
 
+/** Results of finished work (training, an update, an optimisation, a saved scenario): saved without the debounce. */
+const SAVED_AT_ONCE = ['trainStatus', 'trainResult', 'optimizeResult', 'savedScenarios', 'updateResult'] as const satisfies readonly (typeof SAVED_KEYS)[number][];
+
 export const UI_KEY = 'ui';
 const AUTOSAVE_MS = 400;
 
@@ -63,7 +66,10 @@ export function startAutosave(store: StoreApi): () => void {
   const unsubscribe = store.subscribe((state, previous) => {
     if (state.restoring || SAVED_KEYS.every((k) => state[k] === previous[k])) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(save, AUTOSAVE_MS);
+    // A finished piece of work is written at once: a write started while the page
+    // unloads may not complete, and a slider dragged just after would keep postponing it.
+    if (SAVED_AT_ONCE.some((k) => state[k] !== previous[k])) save();
+    else timer = setTimeout(save, AUTOSAVE_MS);
   });
   const hidden = () => {
     if (document.visibilityState === 'hidden') flush();
