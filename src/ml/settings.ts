@@ -17,14 +17,22 @@ export interface TrainSettings {
   readonly seed: number;
 }
 
-/** The seed article's model: window 14, 1 × 64 LSTM units, no dropout, Adam 1e-3, batch 64, 30 epochs, patience 5, seed 42. */
+/**
+ * The seed article's model (window 14, 1 × 64 LSTM units, Adam 1e-3, 30
+ * epochs, patience 5, seed 42), trained with dropout 0.2 after the LSTM layer
+ * and batches of 32 instead of none and 64: on the sample's noisy rates LSTM
+ * WAPE / noise floor, seeds 42 / 7 / 1 / 2, goes from 1.185 / 1.217 / 1.196 /
+ * 1.206 (mean 1.201) to 1.157 / 1.172 / 1.181 / 1.175 (mean 1.171), for about
+ * 1.5× the training time (`npm run accuracy -- '{"dropout":0,"batchSize":64}'`
+ * gives the seed's figures).
+ */
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = Object.freeze({
   windowLength: 14,
   units: 64,
   layers: 1,
-  dropout: 0,
+  dropout: 0.2,
   learningRate: 1e-3,
-  batchSize: 64,
+  batchSize: 32,
   epochs: 30,
   patience: 5,
   seed: 42,
