@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDataset, makeWindows } from './features';
 import { loadPanel, readSample } from './testing';
 import type { Dataset } from './types';
-import { actualsForPlan, CROSS_SECTION_ROWS, dayOfStep, extrapolation, planWindows, stepOfDay } from './whatif';
+import { actualsForPlan, CROSS_SECTION_ROWS, dayOfStep, extrapolation, planWindows, stepAYearBefore, stepOfDay } from './whatif';
 
 const csv = readSample().toString('utf8');
 const lines = csv.trim().split('\n');
@@ -84,7 +84,8 @@ describe('planWindows', () => {
 
   it.each([
     ['inside the data: the day itself', '2024-11-05', '2024-11-11', '2024-11-11'],
-    ['past the data: the step a year (364 days) earlier', '2025-11-06', '2025-11-10', '2024-11-11'],
+    ['past the data: the same date a year earlier', '2025-11-06', '2025-11-11', '2024-11-11'],
+    ['past the data: National Day a year earlier', '2025-09-28', '2025-10-03', '2024-10-03'],
   ])('carries the holiday and its month onto plan days, %s', async (_, start, day, from) => {
     const d = await sample();
     const grid = d.series[0]!;
@@ -101,7 +102,19 @@ describe('planWindows', () => {
     expect(covariateFeatures.length).toBeGreaterThan(1);
     expect(d.spec.features.findIndex((f) => f.name === 'is_holiday in November')).toBeGreaterThan(-1);
     for (const k of covariateFeatures) expect(x[at + k]).toBe(grid.exog[step * d.exogCount + k]);
-    expect(x[at + d.spec.features.findIndex((f) => f.name === 'is_holiday in November')]).toBe(1);
+    expect(x[at + d.spec.features.findIndex((f) => f.name === `is_holiday in ${day.slice(5, 7) === '11' ? 'November' : 'October'}`)]).toBe(1);
+  });
+
+  it.each([
+    ['2025-11-11', '2024-11-11'],
+    ['2025-03-01', '2024-03-01'],
+    ['2028-02-29', '2027-02-28'],
+    ['2025-02-28', '2024-02-28'],
+  ])('a future daily step takes its covariates from the same date a year earlier: %s from %s', async (day, from) => {
+    const d = await sample();
+    const grid = d.series[0]!;
+    const toDay = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+    expect(stepAYearBefore(d, grid, stepOfDay(d, grid, toDay(day)))).toBe(stepOfDay(d, grid, toDay(from)));
   });
 
   it.each([

@@ -58,12 +58,27 @@ function stepsPerYear(dataset: Dataset): number {
 }
 
 /**
+ * The step a year before step `u` whose covariates a future step takes: for
+ * daily data the same calendar date (Double 11 and Christmas stay on their
+ * dates; 29 February takes the 28th), otherwise the step a year of steps
+ * earlier (52 weeks, 12 months).
+ */
+export function stepAYearBefore(dataset: Dataset, grid: SeriesGrid, u: number): number {
+  if (Math.max(1, dataset.spec.periodDays) !== 1) return u - stepsPerYear(dataset);
+  const date = new Date(dayOfStep(dataset, grid, u) * 86_400_000);
+  const year = date.getUTCFullYear() - 1;
+  const month = date.getUTCMonth();
+  const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return stepOfDay(dataset, grid, Date.UTC(year, month, Math.min(date.getUTCDate(), lastOfMonth)) / 86_400_000);
+}
+
+/**
  * Exogenous features of one series over steps [from, to], for a plan:
  * inside the data (and before the plan) the observed history; plan steps get
  * the plan's levers inside the promotion window and "no promotion" outside;
  * steps between the data's end and the plan start get "no promotion".
- * Covariates of future steps come from the same step a year earlier when the
- * data has it (holidays recur), else from the last observed step.
+ * Covariates of future steps come from a year earlier when the data has it
+ * (holidays recur; see {@link stepAYearBefore}), else from the last observed step.
  */
 function planExog(dataset: Dataset, seriesIndex: number, plan: PlanSpec, from: number, to: number, planStartStep: number): Float32Array {
   const { spec, exogCount } = dataset;
@@ -77,7 +92,6 @@ function planExog(dataset: Dataset, seriesIndex: number, plan: PlanSpec, from: n
     const source = spec.features[k]!.source;
     if ((source.kind === 'numeric' || source.kind === 'onehot' || source.kind === 'eventMonth') && covariateColumns.has(source.column)) covariateFeatures.push(k);
   }
-  const year = stepsPerYear(dataset);
   for (let u = from; u <= to; u++) {
     const at = (u - from) * exogCount;
     if (u < 0) continue;
@@ -91,7 +105,8 @@ function planExog(dataset: Dataset, seriesIndex: number, plan: PlanSpec, from: n
     const value = (column: string): RawValue => (promo && column in plan.levers ? plan.levers[column]! : (noPromotion[column] ?? null));
     encodeStep(spec, grid.keys, dayOfStep(dataset, grid, u), value, out, at);
     // Covariates are context, not levers: observed when known, else last year's, else the latest.
-    const source = u <= last ? u : u - year >= 0 && u - year <= last ? u - year : last;
+    const before = u <= last ? u : stepAYearBefore(dataset, grid, u);
+    const source = u <= last ? u : before >= 0 && before <= last ? before : last;
     if (source >= 0) for (const k of covariateFeatures) out[at + k] = grid.exog[source * exogCount + k]!;
   }
   return out;
