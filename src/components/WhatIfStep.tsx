@@ -87,7 +87,7 @@ function WhatIfLatency() {
   const locale = useLocale();
   const latency = useAppStore((s) => s.whatIfLatencyMs);
   const curvesMs = useAppStore((s) => s.whatIfCurvesMs);
-  const windows = useAppStore((s) => s.whatIfResult?.windows ?? 0);
+  const windows = useAppStore((s) => s.whatIfCharts?.result.windows ?? 0);
   if (latency === null) return null;
   return <p className="muted small">{curvesMs === null ? t('whatif.latencyNumbers', { ms: formatNumber(locale, latency, 0) }) : t('whatif.latency', { ms: formatNumber(locale, latency, 0), curvesMs: formatNumber(locale, curvesMs, 0), windows })}</p>;
 }
@@ -98,7 +98,6 @@ export function WhatIfStep() {
   const locale = useLocale();
   const context = useAppStore((s) => s.whatIfContext);
   const scenario = useAppStore((s) => s.scenario);
-  const curvesPending = useAppStore((s) => s.whatIfCurvesPending);
   const aov = useAppStore((s) => s.averageOrderValue);
   const margin = useAppStore((s) => s.margin);
   const update = useAppStore((s) => s.updateScenario);
@@ -109,13 +108,12 @@ export function WhatIfStep() {
   // Save waits for the numbers of the scenario on screen.
   const answered = useAppStore((s) => s.whatIfAnswered === s.scenario);
   const view = useScenarioView();
-  // The numbers render at once; the charts (most of the render time) follow once the
-  // curves are in, in a background render that a newer answer interrupts.
-  const chartsView = useMemo(() => (context && charts ? scenarioView(context, charts.scenario, charts.result, { averageOrderValue: aov, margin }) : null), [context, charts, aov, margin]);
+  // The numbers render at once; the charts (most of the render time, their view
+  // included) follow once the curves are in, in a background render that a newer answer interrupts.
   const deferredCharts = useDeferredValue(charts);
-  const deferredChartsView = useDeferredValue(chartsView);
+  const chartsView = useMemo(() => (context && deferredCharts ? scenarioView(context, deferredCharts.scenario, deferredCharts.result, { averageOrderValue: aov, margin }) : null), [context, deferredCharts, aov, margin]);
   // Busy until the charts on screen show the scenario on screen (its curves answered, their render done).
-  const chartsBusy = curvesPending || charts?.scenario !== scenario || deferredChartsView !== chartsView;
+  const chartsBusy = charts?.scenario !== scenario || deferredCharts !== charts;
   if (!context || !scenario) return null;
 
   const spec = context.spec;
@@ -226,7 +224,7 @@ export function WhatIfStep() {
             </div>
           </div>
           <div className="whatif-charts" aria-busy={chartsBusy}>
-            <WhatIfCharts view={deferredChartsView} context={context} scenario={deferredCharts?.scenario ?? null} />
+            <WhatIfCharts view={chartsView} context={context} scenario={deferredCharts?.scenario ?? null} />
           </div>
           <div className="save-scenario">
             <label>

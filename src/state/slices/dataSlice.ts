@@ -63,7 +63,6 @@ export const FRESH_MODEL_STATE = {
   scenario: null,
   whatIfResult: null,
   whatIfAnswered: null,
-  whatIfCurvesPending: false,
   whatIfCharts: null,
   savedScenarios: [],
   optimizeStatus: 'idle',

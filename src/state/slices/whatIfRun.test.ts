@@ -60,8 +60,8 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     let state = s.getState();
     expect(state.whatIfAnswered).toBe(state.scenario);
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
-    expect(state.whatIfResult?.plans).toHaveLength(2 + CURVE_PLANS);
-    expect(state.whatIfCurvesPending).toBe(false);
+    expect(state.whatIfResult?.plans).toHaveLength(2);
+    expect(state.whatIfCharts?.result.plans).toHaveLength(2 + CURVE_PLANS);
 
     s.getState().setLever('discount_pct', 20);
     await settle();
@@ -69,9 +69,9 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(worker.requests.slice(2).map((r) => r.plans.length)).toEqual([2, CURVE_PLANS - CURVE_POINTS]);
     expect(worker.requests[3]!.plans.every((p) => p.levers['discount_pct'] === 20)).toBe(true);
     state = s.getState();
-    expect(state.whatIfResult?.plans).toHaveLength(2 + CURVE_PLANS);
+    expect(state.whatIfCharts?.result.plans).toHaveLength(2 + CURVE_PLANS);
     // Each curve in its place: promo_type's from the new answer, discount_pct's kept from the first, ad_spend's new.
-    const means = state.whatIfResult!.plans.map((p) => p.mean[0]);
+    const means = state.whatIfCharts!.result.plans.map((p) => p.mean[0]);
     expect(means.slice(2, 5)).toEqual([3000, 3001, 3002]);
     expect(means.slice(5, 5 + CURVE_POINTS)).toEqual(Array.from({ length: CURVE_POINTS }, (_, k) => 1003 + k));
     expect(means.slice(5 + CURVE_POINTS)).toEqual(Array.from({ length: CURVE_POINTS }, (_, k) => 3003 + k));
@@ -89,13 +89,12 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     await settle();
     let state = s.getState();
     expect(state.whatIfAnswered).toBe(state.scenario);
-    expect(state.whatIfCurvesPending).toBe(true);
-    expect(state.whatIfCharts).toBe(before);
+    expect(state.whatIfCharts).toBe(before); // the curves are pending
+    expect(state.whatIfCharts?.scenario).not.toBe(state.scenario);
     expect(state.whatIfCurvesMs).toBeNull();
     worker.held.shift()!(); // the curves
     await settle();
     state = s.getState();
-    expect(state.whatIfCurvesPending).toBe(false);
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
   });
 

@@ -31,6 +31,7 @@ export interface SavedScenario {
 export interface WhatIfSlice {
   whatIfContext: WhatIfContext | null;
   scenario: Scenario | null;
+  /** The numbers of the last answer: the scenario and no promotion (the curves are in whatIfCharts). */
   whatIfResult: WhatIfResult | null;
   /** The scenario `whatIfResult` answers (the numbers on screen pair with it, not with sliders still in flight). */
   whatIfAnswered: Scenario | null;
@@ -38,8 +39,6 @@ export interface WhatIfSlice {
   whatIfLatencyMs: number | null;
   /** Input → response curves on screen, for the last update (ms). */
   whatIfCurvesMs: number | null;
-  /** True while the response curves of the numbers on screen are being computed. */
-  whatIfCurvesPending: boolean;
   /**
    * What the charts draw: the last result with every curve, and the scenario it
    * answers. The charts change once per answered update, when its curves are
@@ -185,9 +184,8 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       const numbers = await mlClient().whatIf({ plans: plans.slice(0, 2) });
       // Another model or data set arrived meanwhile: this answer is not for it.
       if (get().whatIfContext !== context) return;
-      // The curves already answered for this scenario (the rest follow).
-      const known = () => new Map([...curves].filter(([lever, c]) => c.key === curveKey(scenario, lever)).map(([lever, c]) => [lever, c.plans]));
-      set({ whatIfResult: withCurves(numbers, layout, known()), whatIfAnswered: scenario, whatIfCurvesPending: true, whatIfCurvesMs: null });
+      // The numbers alone: only the charts draw curves, from whatIfCharts.
+      set({ whatIfResult: numbers, whatIfAnswered: scenario, whatIfCurvesMs: null });
       // Measured to the next frame: the DOM has the new numbers by then.
       requestAnimationFrame(() => set({ whatIfLatencyMs: performance.now() - started }));
       // A newer input goes first; these curves would be stale.
@@ -207,11 +205,11 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
           at += c.values.length;
         }
       }
-      const complete = { ...withCurves(numbers, layout, known()), windows };
-      set({ whatIfResult: complete, whatIfCharts: { scenario, result: complete }, whatIfCurvesPending: false });
+      const answered = new Map([...curves].map(([lever, c]) => [lever, c.plans]));
+      set({ whatIfCharts: { scenario, result: { ...withCurves(numbers, layout, answered), windows } } });
       requestAnimationFrame(() => set({ whatIfCurvesMs: performance.now() - started }));
     } catch (thrown) {
-      set({ whatIfCurvesPending: false, trainError: { kind: 'bug', details: { name: 'Error', message: thrown instanceof Error ? thrown.message : String(thrown) } } });
+      set({ trainError: { kind: 'bug', details: { name: 'Error', message: thrown instanceof Error ? thrown.message : String(thrown) } } });
     } finally {
       inFlight = false;
       if (dirty) schedule();
@@ -239,7 +237,6 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     whatIfAnswered: null,
     whatIfLatencyMs: null,
     whatIfCurvesMs: null,
-    whatIfCurvesPending: false,
     whatIfCharts: null,
     averageOrderValue: null,
     margin: 0.3,
