@@ -166,17 +166,19 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
       seed: s.settings.seed,
       output: s.dataset.spec.target.kind === 'binary' ? 'binary' : 'regression',
     });
-    if (s.snapshot) {
-      const weights = s.snapshot.map((w) => tf.tensor(w.values, w.shape));
-      model.setWeights(weights);
-      weights.forEach((w) => w.dispose());
-    }
+    if (s.snapshot) restoreSnapshot(model, s.snapshot);
     s.model = model;
     s.optimizer = optimizer;
   };
 
   const snapshot = async (model: tf.LayersModel) =>
     Promise.all(model.getWeights().map(async (w) => ({ values: (await w.data()) as Float32Array, shape: w.shape.slice() })));
+  /** Puts a {@link snapshot}'s weights back into `model`. */
+  const restoreSnapshot = (model: tf.LayersModel, saved: Awaited<ReturnType<typeof snapshot>>) => {
+    const weights = saved.map((w) => tf.tensor(w.values, w.shape));
+    model.setWeights(weights);
+    tf.dispose(weights);
+  };
 
   /** Trains until done, falling back along the ranking when a backend fails. */
   const runTraining = async (id: number, s: Session): Promise<TrainFailure | null> => {
@@ -216,11 +218,7 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
           return { code: 'nonFinite', params: { epoch: s.epochsDone + 1, learningRate: s.settings.learningRate } };
         }
         // The loop restored its best weights; a resumed run that found no better epoch goes back to the earlier best.
-        if (outcome.bestEpoch <= startEpoch && startEpoch > 0 && s.snapshot) {
-          const weights = s.snapshot.map((w) => tf.tensor(w.values, w.shape));
-          s.model!.setWeights(weights);
-          tf.dispose(weights);
-        }
+        if (outcome.bestEpoch <= startEpoch && startEpoch > 0 && s.snapshot) restoreSnapshot(s.model!, s.snapshot);
         return null;
       } catch (thrown) {
         const failed = s.ranking.shift()!;
@@ -281,11 +279,7 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
     const seconds = (performance.now() - started) / 1000;
     const after = await score();
     const kept = after.score.wape <= before.score.wape || !(before.score.wape === before.score.wape) ? 'fineTuned' : 'previous';
-    if (kept === 'previous') {
-      const weights = previous.map((w) => tf.tensor(w.values, w.shape));
-      model.setWeights(weights);
-      weights.forEach((w) => w.dispose());
-    }
+    if (kept === 'previous') restoreSnapshot(model, previous);
     // Error over time, per week of target days.
     const weeks = new Map<number, { day: number; abs: [number, number]; total: number }>();
     timeline.forEach((w, k) => {
