@@ -288,11 +288,13 @@ function runPacked(net: FastLstm, x: Float32Array, T: number, F: number, rows: R
   }
   // Longest first: at step j the rows still going are the first active[j].
   const order = Int32Array.from({ length: B }, (_, b) => b).sort((a, b) => rows.lengths[b]! - rows.lengths[a]!);
-  const active = Int32Array.from({ length: longest + 1 }, (_, j) => {
-    let n = 0;
-    while (n < B && rows.lengths[order[n]!]! > j) n++;
-    return n;
-  });
+  // Never more rows at a later step: one pointer walks down.
+  const active = new Int32Array(longest + 1);
+  let going = B;
+  for (let j = 0; j <= longest; j++) {
+    while (going > 0 && rows.lengths[order[going - 1]!]! <= j) going--;
+    active[j] = going;
+  }
   return tf.tidy(() => {
     const steps: tf.Tensor2D[] = [];
     for (let j = 0; j < longest; j++) {

@@ -263,6 +263,7 @@ export type RawValue = number | string | null;
  * history and what-if plans.
  */
 export function encodeStep(spec: FeatureSpec, keys: readonly string[], day: number, value: (column: string) => RawValue, out: Float32Array, offset: number): void {
+  let month = -1; // the day's month, worked out on the first event-month feature
   for (let k = 0; k < spec.exogCount; k++) {
     const source = spec.features[k]!.source;
     let v = 0;
@@ -284,7 +285,8 @@ export function encodeStep(spec: FeatureSpec, keys: readonly string[], day: numb
         v = keys[spec.seriesColumns.indexOf(source.column)] === source.value ? 1 : 0;
         break;
       case 'eventMonth':
-        v = value(source.column) === 1 && monthOfDay(day) === source.month ? 1 : 0;
+        if (month < 0) month = monthOfDay(day);
+        v = value(source.column) === 1 && month === source.month ? 1 : 0;
         break;
       default:
         break;

@@ -63,9 +63,9 @@ function stepsPerYear(dataset: Dataset): number {
  * dates; 29 February takes the 28th), otherwise the step a year of steps
  * earlier (52 weeks, 12 months).
  */
-export function stepAYearBefore(dataset: Dataset, grid: SeriesGrid, u: number): number {
+export function stepAYearBefore(dataset: Dataset, grid: SeriesGrid, u: number, day = dayOfStep(dataset, grid, u)): number {
   if (Math.max(1, dataset.spec.periodDays) !== 1) return u - stepsPerYear(dataset);
-  const date = new Date(dayOfStep(dataset, grid, u) * 86_400_000);
+  const date = new Date(day * 86_400_000);
   const year = date.getUTCFullYear() - 1;
   const month = date.getUTCMonth();
   const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
@@ -103,10 +103,11 @@ function planExog(dataset: Dataset, seriesIndex: number, plan: PlanSpec, from: n
     // (Never before the plan start: those steps are history every plan shares.)
     const promo = offset >= Math.max(0, plan.promoStart) && offset < plan.promoStart + plan.promoDuration;
     const value = (column: string): RawValue => (promo && column in plan.levers ? plan.levers[column]! : (noPromotion[column] ?? null));
-    encodeStep(spec, grid.keys, dayOfStep(dataset, grid, u), value, out, at);
+    const day = dayOfStep(dataset, grid, u);
+    encodeStep(spec, grid.keys, day, value, out, at);
     // Covariates are context, not levers: observed when known, else last year's, else the latest.
-    const before = u <= last ? u : stepAYearBefore(dataset, grid, u);
-    const source = u <= last ? u : before >= 0 && before <= last ? before : last;
+    const before = u <= last ? u : stepAYearBefore(dataset, grid, u, day);
+    const source = before >= 0 && before <= last ? before : last;
     if (source >= 0) for (const k of covariateFeatures) out[at + k] = grid.exog[source * exogCount + k]!;
   }
   return out;
@@ -131,7 +132,15 @@ function crossSectionWindows(dataset: Dataset, plans: readonly PlanSpec[]): { x:
     if ((source.kind === 'numeric' || source.kind === 'onehot') && leverColumns.has(source.column)) leverFeatures.push(k);
   }
   // A seeded sample, not every k-th row: files sorted in a pattern (store by store) would alias with a stride.
+  const sampled = new Map<number, number[]>();
   const rowsOf = (seriesIndex: number): number[] => {
+    const known = sampled.get(seriesIndex);
+    if (known) return known;
+    const rows = sampleRows(seriesIndex);
+    sampled.set(seriesIndex, rows);
+    return rows;
+  };
+  function sampleRows(seriesIndex: number): number[] {
     const n = dataset.series[seriesIndex]!.times.length;
     const rows = Array.from({ length: n }, (_, i) => i);
     if (n <= CROSS_SECTION_ROWS) return rows;
@@ -141,7 +150,7 @@ function crossSectionWindows(dataset: Dataset, plans: readonly PlanSpec[]): { x:
       [rows[i], rows[j]] = [rows[j]!, rows[i]!];
     }
     return rows.slice(0, CROSS_SECTION_ROWS).sort((a, b) => a - b);
-  };
+  }
   let count = 0;
   for (const plan of plans) for (const s of plan.series) count += rowsOf(s).length;
   const x = new Float32Array(count * F);
