@@ -23,10 +23,25 @@ export function translate(locale: Locale, key: MessageKey, params: MessageParams
   });
 }
 
+// Building an Intl formatter costs about as much as a hundred formats: charts
+// format every tick on every render, so each formatter is built once.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dayFormats = new Map<Locale, Intl.DateTimeFormat>();
+
+function numberFormat(locale: Locale, style: 'decimal' | 'percent', maximumFractionDigits: number): Intl.NumberFormat {
+  const key = `${locale}|${style}|${maximumFractionDigits}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style, maximumFractionDigits });
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
 /** Thousands separators and up to 3 significant decimals, per locale. */
 export function formatNumber(locale: Locale, value: number, maximumFractionDigits = 3): string {
   if (!Number.isFinite(value)) return '—';
-  return new Intl.NumberFormat(locale, { maximumFractionDigits }).format(value);
+  return numberFormat(locale, 'decimal', maximumFractionDigits).format(value);
 }
 
 /** Bytes as KB / MB with one decimal. */
@@ -44,10 +59,15 @@ export function formatBytes(locale: Locale, bytes: number): string {
 /** A day number (days since 1970-01-01 UTC) as a locale date. */
 export function formatDay(locale: Locale, day: number): string {
   if (!Number.isFinite(day)) return '—';
-  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(day * 86_400_000));
+  let format = dayFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+    dayFormats.set(locale, format);
+  }
+  return format.format(new Date(day * 86_400_000));
 }
 
 /** A share in [0, 1] as a percent. */
 export function formatPercent(locale: Locale, share: number): string {
-  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(share);
+  return numberFormat(locale, 'percent', 1).format(share);
 }
