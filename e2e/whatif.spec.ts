@@ -15,16 +15,16 @@ test('what-if and optimize on the trained sample', async ({ data, page }) => {
   await expect(page.getByRole('radiogroup', { name: 'promo_type' })).toBeVisible();
   const before = await prediction.innerText();
   const curve = page.getByRole('figure', { name: 'discount_pct', exact: true });
-  await expect(curve.locator('.recharts-reference-line')).toHaveCount(1);
-  const markerBefore = await curve.locator('.recharts-reference-line line').getAttribute('x1');
+  await expect(curve.locator('.curve-current')).toHaveCount(1);
+  const markerBefore = await curve.locator('.curve-current').getAttribute('x1');
   // The other levers' curves hold discount_pct at its value: they move with it.
-  const adSpendLine = page.getByRole('figure', { name: 'ad_spend', exact: true }).locator('.recharts-line-curve').first();
+  const adSpendLine = page.getByRole('figure', { name: 'ad_spend', exact: true }).locator('.curve-mean');
   const adSpendBefore = await adSpendLine.getAttribute('d');
   const slider = page.getByRole('slider', { name: 'discount_pct', exact: true });
   await slider.focus();
   for (let i = 0; i < 15; i++) await page.keyboard.press('ArrowRight');
   await expect(prediction).not.toHaveText(before);
-  await expect.poll(async () => curve.locator('.recharts-reference-line line').getAttribute('x1')).not.toBe(markerBefore);
+  await expect.poll(async () => curve.locator('.curve-current').getAttribute('x1')).not.toBe(markerBefore);
   await expect.poll(async () => adSpendLine.getAttribute('d')).not.toBe(adSpendBefore);
   await expect(page.locator('.whatif-charts')).toHaveAttribute('aria-busy', 'false');
   await expect(page.getByText(/^Updated in [\d,]+ ms; curves in [\d,]+ ms \([\d,]+ model windows\)\.$/)).toBeVisible();

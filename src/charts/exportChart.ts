@@ -12,7 +12,7 @@ export function downloadBlob(blob: Blob, fileName: string): void {
 
 /** The chart's SVG as standalone markup (namespaced, white background, text styled inline). */
 export function svgOf(container: Element): string | null {
-  const svg = container.querySelector('svg.recharts-surface');
+  const svg = container.querySelector('svg.recharts-surface, svg.chart-svg');
   if (!svg) return null;
   const copy = svg.cloneNode(true) as SVGSVGElement;
   copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');

@@ -1,4 +1,4 @@
-import { memo, useDeferredValue, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { CurveChart } from '../charts/CurveChart';
 import { ForecastChart } from '../charts/ForecastChart';
 import { formatDay, formatNumber, formatPercent, type Locale } from '../lib/i18n';
@@ -32,6 +32,8 @@ function decodeChoice(v: string): ContextChoice {
   return kind === 's' ? { kind: 'series', index: Number(a) } : { kind: 'key', column: Number(a), value: rest.join(':') };
 }
 
+const NO_MARKERS: readonly { readonly time: number; readonly label: string }[] = [];
+
 interface WhatIfChartsProps {
   readonly view: ScenarioView | null;
   readonly context: WhatIfContext;
@@ -42,17 +44,19 @@ interface WhatIfChartsProps {
 const WhatIfCharts = memo(function WhatIfCharts({ view, context, scenario }: WhatIfChartsProps) {
   const t = useT();
   const locale = useLocale();
-  if (!view || !scenario) return null;
   const spec = context.spec;
-  const format = targetFormatter(locale, spec.target.kind);
+  // The same functions from one answer to the next: the charts keep their axes as they are.
+  const format = useMemo(() => targetFormatter(locale, spec.target.kind), [locale, spec.target.kind]);
+  const formatTime = useCallback((d: number) => formatDay(locale, d), [locale]);
+  if (!view || !scenario) return null;
   const hasTime = !spec.crossSection;
   return (
     <>
       {hasTime && (
         <ForecastChart
           points={view.days.map((day, d) => ({ time: day, actual: view.actual[d] ?? null, predicted: view.forecast[d]!.target, band: [view.forecast[d]!.lower, view.forecast[d]!.upper] as [number, number], noPromotion: view.noPromotion[d]!.target }))}
-          markers={[]}
-          formatTime={(d) => formatDay(locale, d)}
+          markers={NO_MARKERS}
+          formatTime={formatTime}
           formatValue={format}
           labels={{ title: t('whatif.chart'), actual: t('eval.actual'), predicted: t('eval.predicted'), interval: t('eval.interval'), noPromotion: t('whatif.noPromotion') }}
           height={220}
