@@ -1,9 +1,10 @@
+import { memo } from 'react';
 import { formatNumber, formatPercent } from '../lib/i18n';
 import { useLocale, useT } from '../state/i18n';
 import type { ScenarioView } from '../state/whatIfView';
 
-/** Orders, revenue, discount cost, ad spend, profit and ROI: the plan against no promotion. */
-export function KpiTable({ view }: { view: ScenarioView }) {
+/** Orders, revenue, discount cost, ad spend, profit and ROI: the plan against no promotion. Memoised: a slider input re-renders the step, not this table (its view changes with the answer). */
+export const KpiTable = memo(function KpiTable({ view }: { view: ScenarioView }) {
   const t = useT();
   const locale = useLocale();
   const money = (v: number | null) => (v === null ? '—' : formatNumber(locale, v, 0));
@@ -43,4 +44,4 @@ export function KpiTable({ view }: { view: ScenarioView }) {
       </tbody>
     </table>
   );
-}
+});

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import { createJSONStorage, persist } from 'zustand/middleware';
+import { persist } from 'zustand/middleware';
+import { changedOnlyStorage } from './prefsStorage';
 import { createDataSlice, type DataSlice } from './slices/dataSlice';
 import { createSessionSlice, type SessionSlice } from './slices/sessionSlice';
 import { createTrainingSlice, type TrainingSlice } from './slices/trainingSlice';
@@ -9,6 +10,8 @@ import { createModelSlice, type ModelSlice } from './slices/modelSlice';
 
 /** The whole app state: one store from typed slices, one per flow step. */
 export type AppState = DataSlice & SessionSlice & TrainingSlice & WhatIfSlice & OptimizeSlice & ModelSlice;
+
+type Prefs = Pick<AppState, 'locale' | 'rolesBySchema' | 'trainSettings' | 'backendChoice' | 'margin' | 'optimizeSettings'>;
 
 /**
  * The one store. Middleware is applied once here. Small preferences (locale,
@@ -27,8 +30,8 @@ export const useAppStore = create<AppState>()(
     {
       name: 'promocast.prefs',
       version: 1,
-      storage: createJSONStorage(() => localStorage),
-      partialize: (state) => ({ locale: state.locale, rolesBySchema: state.rolesBySchema, trainSettings: state.trainSettings, backendChoice: state.backendChoice, margin: state.margin, optimizeSettings: state.optimizeSettings }),
+      storage: changedOnlyStorage<Prefs>(() => localStorage),
+      partialize: (state): Prefs => ({ locale: state.locale, rolesBySchema: state.rolesBySchema, trainSettings: state.trainSettings, backendChoice: state.backendChoice, margin: state.margin, optimizeSettings: state.optimizeSettings }),
     },
   ),
 );
