@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { dropoutMask, fastGradients, fastLstmOf, fastPredict, stepInputs, type FastLoss, type FastLstm } from './fastLstm';
+import { dropoutMask, fastGradients, fastLstmOf, fastPredict, rateDevianceTerms, stepInputs, type FastLoss, type FastLstm } from './fastLstm';
 import { seededValues } from './backends';
 import { buildLstmModel, type LstmModelSettings } from './lstm';
 import { checkCpuBackendWithoutLeaks, onWasmBackend } from './tfTesting';
@@ -153,6 +153,46 @@ function checks(c: Case): void {
 }
 
 describe.each(cases)('$name', (c) => checks(c));
+
+describe('rate deviance', () => {
+  const loss = { kind: 'rateDeviance', mean: -3.2, std: 0.6 } as const;
+  const regression = cases.filter((c) => c.settings.output !== 'binary' && !c.hard);
+
+  it.each(regression)('$name: has the loss and gradients of autodiff through rateDevianceTerms', async (c) => {
+    await withModel(c, async (model, net) => {
+      const { x, steps, y } = inputs(c);
+      const reference = tf.variableGrads(() => tf.mean(rateDevianceTerms(loss, y, model.apply(x, { training: false }) as tf.Tensor)), [...net.variables]);
+      const fast = fastGradients(net, steps, y, loss);
+      await expectClose(fast.loss, reference.value, 1e-5);
+      for (const v of net.variables) await expectClose(fast.gradients[v.name]!, reference.grads[v.name]!, 1e-4);
+      tf.dispose([x, y, fast.loss, reference.value, ...steps]);
+      tf.dispose(fast.gradients);
+      tf.dispose(reference.grads);
+    });
+  });
+
+  it.each([
+    // [target, output] in model space: rate = sigmoid(v × 0.6 − 3.2)
+    [0, 0],
+    [1.5, 1.5],
+    [-20, -20],
+  ])('is zero where the output is the target (%d, %d)', (target, output) => {
+    expect(tf.tidy(() => rateDevianceTerms(loss, tf.tensor2d([[target]]), tf.tensor2d([[output]])).dataSync()[0])).toBeCloseTo(0, 6);
+  });
+
+  it('is about the squared error near the typical rate, and its optimum is the mean rate, not the mean logit', () => {
+    // Near the target at the mean logit, the scaled deviance ≈ (output − target)².
+    expect(tf.tidy(() => rateDevianceTerms(loss, tf.tensor2d([[0]]), tf.tensor2d([[0.1]])).dataSync()[0])).toBeCloseTo(0.01, 3);
+    // Two observed rates, 1 % and 9 %: the best single output is the rate 5 %, not the mean of their logits (3.1 %).
+    const toModel = (rate: number) => (Math.log(rate / (1 - rate)) - loss.mean) / loss.std;
+    const total = (v: number) => tf.tidy(() => tf.sum(rateDevianceTerms(loss, tf.tensor2d([[toModel(0.01)], [toModel(0.09)]]), tf.fill([2, 1], v))).dataSync()[0]!);
+    const atMean = toModel(0.05);
+    expect(total(atMean)).toBeLessThan(total(atMean - 0.01));
+    expect(total(atMean)).toBeLessThan(total(atMean + 0.01));
+    const meanLogit = (toModel(0.01) + toModel(0.09)) / 2;
+    expect(total(atMean)).toBeLessThan(total(meanLogit) - 0.01);
+  });
+});
 
 // tanh runs as 2·sigmoid(2x) − 1 on WASM: the same checks there.
 describe('on the wasm backend', () => {

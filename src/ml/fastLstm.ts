@@ -44,7 +44,46 @@ export interface FastLstm {
   readonly variables: readonly tf.Variable[];
 }
 
-export type FastLoss = 'mse' | 'binaryCrossentropy';
+/**
+ * A rate modelled as a standardised logit (rate = sigmoid(v × std + mean), for
+ * the output and the target alike), fitted by its binomial deviance: the KL
+ * divergence from the observed rate to the predicted one, scaled by
+ * {@link rateDevianceScale} so that near the optimum it is about the squared
+ * error in model space. Unlike the squared error of the logit, its optimum is
+ * the mean rate: the logit of a noisy rate averages low (Jensen), and a model
+ * fitted to it forecasts 1–2 % low. A zero rate is an ordinary target here,
+ * not a clamped logit far below the rest.
+ */
+export interface RateDeviance {
+  readonly kind: 'rateDeviance';
+  readonly mean: number;
+  readonly std: number;
+}
+
+export type FastLoss = 'mse' | 'binaryCrossentropy' | RateDeviance;
+
+/** Per-sample scaled rate deviance `[B, 1]` of outputs `p` against targets `y`, both in model space. */
+export function rateDevianceTerms(loss: RateDeviance, y: tf.Tensor, p: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => {
+    // Logits of the predicted (q) and observed (r) rates; log-probabilities through softplus, stable at any logit.
+    const lq = tf.add(tf.mul(p, loss.std), loss.mean);
+    const lr = tf.add(tf.mul(y, loss.std), loss.mean);
+    const r = tf.sigmoid(lr);
+    // KL(r ‖ q) = r (log r − log q) + (1 − r)(log(1 − r) − log(1 − q)), with log s = −softplus(−ℓ), log(1 − s) = −softplus(ℓ).
+    const kl = tf.add(tf.mul(r, tf.sub(tf.softplus(tf.neg(lq)), tf.softplus(tf.neg(lr)))), tf.mul(tf.sub(1, r), tf.sub(tf.softplus(lq), tf.softplus(lr))));
+    return tf.mul(kl, rateDevianceScale(loss)) as tf.Tensor2D;
+  });
+}
+
+/**
+ * 2 / (std² p̄(1 − p̄)) with p̄ = sigmoid(mean): the deviance's curvature in
+ * model space at the typical rate is then that of the squared error, so the
+ * loss figures (and Adam's steps) keep the scale they have with 'mse'.
+ */
+export function rateDevianceScale(loss: RateDeviance): number {
+  const p = 1 / (1 + Math.exp(-loss.mean));
+  return 2 / (loss.std * loss.std * p * (1 - p));
+}
 
 /** tf.losses.logLoss's epsilon. */
 const LOG_EPSILON = 1e-7;
@@ -177,6 +216,48 @@ function gateWeights(layer: FastLstmLayer): GateWeights {
   };
 }
 
+/**
+ * Inference's gate weights per layer, kept while the layer's variables keep
+ * their data: built per call, they cost about 15 ops and give XNNPACK new
+ * weight tensors to pack on every call. Entries of disposed models are freed
+ * on the next lookup.
+ */
+const inferenceWeights = new Map<FastLstmLayer, { readonly token: readonly object[]; readonly weights: GateWeights }>();
+
+function tensorsOf(w: GateWeights): tf.Tensor[] {
+  return [...w.stacked, ...w.first, ...w.bias];
+}
+
+/** Frees the kept gate weights of models disposed since (each lookup does this too); returns how many layers' weights it freed. */
+export function releaseDisposedWeights(): number {
+  let freed = 0;
+  for (const [layer, entry] of inferenceWeights) {
+    if (layer.kernel.isDisposed || layer.recurrent.isDisposed || layer.bias.isDisposed) {
+      tf.dispose(tensorsOf(entry.weights));
+      inferenceWeights.delete(layer);
+      freed++;
+    }
+  }
+  return freed;
+}
+
+function cachedGateWeights(layer: FastLstmLayer): GateWeights {
+  releaseDisposedWeights();
+  const token = [layer.kernel.dataId, layer.recurrent.dataId, layer.bias.dataId];
+  const hit = inferenceWeights.get(layer);
+  if (hit && hit.token.every((t, k) => t === token[k])) return hit.weights;
+  if (hit) tf.dispose(tensorsOf(hit.weights));
+  let weights: GateWeights | null = null;
+  tf.tidy(() => {
+    // Kept: neither this scope nor the caller's may dispose them.
+    weights = gateWeights(layer);
+    tensorsOf(weights).forEach((t) => tf.keep(t));
+  });
+  if (weights === null) throw new Error('gate weights were not built');
+  inferenceWeights.set(layer, { token, weights });
+  return weights;
+}
+
 /** The four gates of one step from `input` (`[x_t, h_{t-1}]` or `x_t`). */
 function gates(input: tf.Tensor2D, weights: readonly tf.Tensor2D[], bias: readonly tf.Tensor1D[], gate: GateActivation): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] {
   const out = weights.map((w, g): tf.Tensor2D => {
@@ -248,9 +329,10 @@ export function dropoutMask(shape: [number, number], rate: number): tf.Tensor2D 
 }
 
 /** The state of every LSTM layer, one row per sequence. */
+/** An LSTM stack's state on the host: per layer, `B × units` values, row by row. */
 export interface LstmState {
-  readonly h: readonly tf.Tensor2D[];
-  readonly c: readonly tf.Tensor2D[];
+  readonly h: readonly Float32Array[];
+  readonly c: readonly Float32Array[];
 }
 
 /** Which steps of which windows a ragged run reads: row b reads its window's steps `offsets[b] .. offsets[b] + lengths[b] − 1`. */
@@ -265,19 +347,47 @@ export interface RaggedRows {
  * only the rows still going. `x` holds B windows of `T × F` values; row b
  * starts from row b of `initial` (null: zeros) and reads the steps `rows`
  * gives it. Returns every layer's state after each row's own last step, in
- * row order. The caller owns the result.
+ * row order, read back to the host.
  */
-export function fastRun(net: FastLstm, x: Float32Array, T: number, F: number, rows: RaggedRows, initial: LstmState | null): LstmState {
-  return runPacked(net, x, T, F, rows, initial, true);
+export async function fastRun(net: FastLstm, x: Float32Array, T: number, F: number, rows: RaggedRows, initial: LstmState | null): Promise<LstmState> {
+  const run = runPacked(net, x, T, F, rows, initial, true);
+  try {
+    const read = (list: readonly tf.Tensor2D[]) => Promise.all(list.map(async (t) => unsortRows((await t.data()) as Float32Array, run.order, t.shape[1])));
+    const [h, c] = await Promise.all([read(run.h), read(run.c)]);
+    return { h, c };
+  } finally {
+    tf.dispose([...run.h, ...run.c]);
+  }
 }
 
-/** {@link fastRun}'s model output `[B, 1]` instead of the states: only the last layer's final h is kept. The caller owns it. */
-export function fastRunOutput(net: FastLstm, x: Float32Array, T: number, F: number, rows: RaggedRows, initial: LstmState | null): tf.Tensor2D {
-  return tf.tidy(() => fastHead(net, runPacked(net, x, T, F, rows, initial, false).h[0]!));
+/** {@link fastRun}'s model outputs `[B]` (in row order) instead of the states: only the last layer's final h goes through the head. */
+export async function fastRunOutput(net: FastLstm, x: Float32Array, T: number, F: number, rows: RaggedRows, initial: LstmState | null): Promise<Float32Array> {
+  const run = runPacked(net, x, T, F, rows, initial, false);
+  const output = tf.tidy(() => fastHead(net, run.h[0]!));
+  tf.dispose(run.h);
+  try {
+    return unsortRows((await output.data()) as Float32Array, run.order, 1);
+  } finally {
+    output.dispose();
+  }
 }
 
-/** The packed run; `states` false collects only the last layer's final h (c stays empty). */
-function runPacked(net: FastLstm, x: Float32Array, T: number, F: number, rows: RaggedRows, initial: LstmState | null, states: boolean): LstmState {
+/** Rows `width` wide in sorted order (sorted row k is row order[k]) back to row order. */
+export function unsortRows(sorted: Float32Array, order: Int32Array, width: number): Float32Array {
+  const out = new Float32Array(sorted.length);
+  for (let k = 0; k < order.length; k++) out.set(sorted.subarray(k * width, (k + 1) * width), order[k]! * width);
+  return out;
+}
+
+/**
+ * The packed run: the states after each row's last step, in sorted order
+ * (longest row first; sorted row k is row `order[k]`). The rows are put in
+ * and taken out of that order on the host: tf.js's gather costs the WASM
+ * backend about 4 ms per call on these shapes, a third of a what-if pass.
+ * `states` false collects only the last layer's final h (c stays empty).
+ * The caller owns the tensors.
+ */
+function runPacked(net: FastLstm, x: Float32Array, T: number, F: number, rows: RaggedRows, initial: LstmState | null, states: boolean): { h: tf.Tensor2D[]; c: tf.Tensor2D[]; order: Int32Array } {
   const B = rows.lengths.length;
   let longest = 0;
   for (let b = 0; b < B; b++) {
@@ -295,7 +405,12 @@ function runPacked(net: FastLstm, x: Float32Array, T: number, F: number, rows: R
     while (going > 0 && rows.lengths[order[going - 1]!]! <= j) going--;
     active[j] = going;
   }
-  return tf.tidy(() => {
+  const sortedRows = (values: Float32Array, width: number): tf.Tensor2D => {
+    const out = new Float32Array(B * width);
+    for (let k = 0; k < B; k++) out.set(values.subarray(order[k]! * width, (order[k]! + 1) * width), k * width);
+    return tf.tensor2d(out, [B, width]);
+  };
+  const result = tf.tidy(() => {
     const steps: tf.Tensor2D[] = [];
     for (let j = 0; j < longest; j++) {
       const n = active[j]!;
@@ -307,19 +422,14 @@ function runPacked(net: FastLstm, x: Float32Array, T: number, F: number, rows: R
       }
       steps.push(tf.tensor2d(values, [n, F]));
     }
-    const sorted = tf.tensor1d(order, 'int32');
-    // Back from sorted to row order.
-    const inverse = new Int32Array(B);
-    order.forEach((b, k) => (inverse[b] = k));
-    const unsort = tf.tensor1d(inverse, 'int32');
     const h: tf.Tensor2D[] = [];
     const c: tf.Tensor2D[] = [];
     let inputs: readonly tf.Tensor2D[] = steps;
     net.layers.forEach((layer, l) => {
-      const w = gateWeights(layer);
+      const w = cachedGateWeights(layer);
       const keepH = states || l === net.layers.length - 1;
-      let hs: tf.Tensor2D | null = initial ? tf.gather(initial.h[l]!, sorted) : null;
-      let cs: tf.Tensor2D | null = initial ? tf.gather(initial.c[l]!, sorted) : null;
+      let hs: tf.Tensor2D | null = initial ? sortedRows(initial.h[l]!, layer.units) : null;
+      let cs: tf.Tensor2D | null = initial ? sortedRows(initial.c[l]!, layer.units) : null;
       const outputs: tf.Tensor2D[] = [];
       // Final states of the rows that end at each step (sorted positions active[j + 1] .. active[j] − 1).
       const hDone: tf.Tensor2D[] = [];
@@ -338,14 +448,15 @@ function runPacked(net: FastLstm, x: Float32Array, T: number, F: number, rows: R
           if (states) cDone.push(tf.slice(cs, [next, 0], [n - next, -1]));
         }
       });
-      // Sorted row order back to row order.
-      const collect = (done: tf.Tensor2D[]) => tf.gather(done.length === 1 ? done[0]! : tf.concat(done.reverse(), 0), unsort);
+      // The rows that end last are first in sorted order.
+      const collect = (done: tf.Tensor2D[]) => (done.length === 1 ? done[0]! : tf.concat(done.reverse(), 0));
       if (keepH) h.push(collect(hDone));
       if (states) c.push(collect(cDone));
       inputs = outputs;
     });
     return { h, c };
   });
+  return { ...result, order };
 }
 
 /** The dense head on the last layer's hidden state: the model's output `[B, 1]`. The caller owns it. */
@@ -396,6 +507,13 @@ export function fastGradients(net: FastLstm, steps: readonly tf.Tensor2D[], y: t
       const weighted = weights ? tf.mul(diff, weights) : diff;
       lossValue = tf.mean(tf.mul(weighted, diff));
       dLogits = tf.mul(weighted, 2 / B);
+    } else if (typeof loss === 'object') {
+      const perSample = rateDevianceTerms(loss, y, p);
+      lossValue = tf.mean(weights ? tf.mul(perSample, weights) : perSample);
+      // d/dv of the scaled KL: scale × (q − r) × std, q and r the predicted and observed rates.
+      const rate = (v: tf.Tensor) => tf.sigmoid(tf.add(tf.mul(v, loss.std), loss.mean));
+      const grad = tf.mul(tf.sub(rate(p), rate(y)), (rateDevianceScale(loss) * loss.std) / B);
+      dLogits = weights ? tf.mul<tf.Tensor2D>(grad, weights) : (grad as tf.Tensor2D);
     } else {
       const onePlus = tf.add(p, LOG_EPSILON);
       const oneMinus = tf.add(tf.sub(1, p), LOG_EPSILON);

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { registerBackends } from './backends';
+import { releaseDisposedWeights } from './fastLstm';
 
 /** Registers the hooks in the calling test file (call at its top level). */
 export function checkCpuBackendWithoutLeaks(): void {
@@ -17,6 +18,8 @@ export function checkCpuBackendWithoutLeaks(): void {
     tensorsBefore = tf.memory().numTensors;
   });
   afterEach(() => {
+    // A disposed model's kept inference weights go at the next lookup; here at once.
+    releaseDisposedWeights();
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededValues } from './backends';
+import { releaseDisposedWeights } from './fastLstm';
 import { buildLstmModel } from './lstm';
 import { checkCpuBackendWithoutLeaks, onWasmBackend } from './tfTesting';
 import * as tf from '@tensorflow/tfjs';
@@ -164,6 +165,26 @@ describe('predictValues with shared prefixes', () => {
       model.dispose();
       optimizer.dispose();
     }
+  });
+
+  it('keeps the gate weights between calls, rebuilds them for new weights, and frees them once the model is gone', async () => {
+    const before = tf.memory().numTensors;
+    const { model, optimizer } = lstm(2, 'regression')();
+    const { x, shared } = windows();
+    await predictValues(model, x, 9, L, F, shared);
+    const kept = tf.memory().numTensors;
+    await predictValues(model, x, 9, L, F, shared);
+    expect(tf.memory().numTensors).toBe(kept);
+    // New weights: the old gate weights go, the answer is the new model's.
+    tf.tidy(() => model.weights.forEach((w) => w.write(tf.mul(w.read(), 0.5))));
+    const split = await predictValues(model, x, 9, L, F, shared);
+    const whole = await predictValues(model, x, 9, L, F);
+    for (let i = 0; i < 9; i++) expect(split[i]).toBeCloseTo(whole[i]!, 5);
+    expect(tf.memory().numTensors).toBe(kept);
+    model.dispose();
+    optimizer.dispose();
+    expect(releaseDisposedWeights()).toBe(2);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('does not keep states computed with weights that changed while they were read back', async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../lib/random';
-import { fastGradients, fastLstmOf, fastPredict, fastRun, fastRunOutput, stepInputs, type FastLstm } from './fastLstm';
+import { fastGradients, fastLstmOf, fastPredict, fastRun, fastRunOutput, rateDevianceScale, rateDevianceTerms, stepInputs, type FastLoss, type FastLstm, type RateDeviance } from './fastLstm';
 import { PrefixStates, type PrefixState } from './prefixStates';
 import type { TrainSettings } from './settings';
 import type { SharedPrefixes, Windows } from './types';
@@ -38,7 +38,7 @@ export interface TrainOutcome {
 export interface TrainLoop {
   readonly model: tf.LayersModel;
   readonly optimizer: tf.Optimizer;
-  readonly loss: 'mse' | 'binaryCrossentropy';
+  readonly loss: FastLoss;
   readonly train: Windows;
   /** Validation windows (horizon 1); empty: the training loss decides. */
   readonly valid: Windows;
@@ -127,8 +127,8 @@ export function prefixStatesOf(model: tf.LayersModel): PrefixStates | null {
  * {@link PrefixStates}), then every window runs only its own remaining steps
  * from that state.
  */
-async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Array, count: number, L: number, F: number, shared: SharedPrefixes): Promise<tf.Tensor2D> {
-  if (count === 0) return tf.zeros([0, 1]);
+async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Array, count: number, L: number, F: number, shared: SharedPrefixes): Promise<Float32Array> {
+  if (count === 0) return new Float32Array(0);
   const stride = L * F;
   // Per group: its state, or (not yet known) its place among the prefixes to run.
   const ofGroup = new Map<number, { prefix: number; state: PrefixState | null; run: number }>();
@@ -152,19 +152,11 @@ async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Arra
     const prefixX = new Float32Array(toRun.length * stride);
     toRun.forEach(({ window }, r) => prefixX.set(x.subarray(window * stride, (window + 1) * stride), r * stride));
     const rows = { offsets: new Int32Array(toRun.length), lengths: Int32Array.from(toRun, ({ input }) => input.length / F) };
-    // The weights these states belong to: the read below yields, and a training step may assign new ones meanwhile.
+    // The weights these states belong to: the read-back yields, and a training step may assign new ones meanwhile.
     const weights = view.variables.map((v) => v.dataId);
-    const states = fastRun(view, prefixX, L, F, rows, null);
-    const read = async (list: readonly tf.Tensor2D[]) => Promise.all(list.map(async (t) => (await t.data()) as Float32Array));
-    let h: Float32Array[];
-    let c: Float32Array[];
-    try {
-      [h, c] = await Promise.all([read(states.h), read(states.c)]);
-    } finally {
-      tf.dispose([...states.h, ...states.c]);
-    }
+    const { h, c } = await fastRun(view, prefixX, L, F, rows, null);
     const fresh = toRun.map(({ input }, r): PrefixState => {
-      const row = (all: Float32Array[]) => all.map((layer) => layer.slice((r * layer.length) / toRun.length, ((r + 1) * layer.length) / toRun.length));
+      const row = (all: readonly Float32Array[]) => all.map((layer) => layer.slice((r * layer.length) / toRun.length, ((r + 1) * layer.length) / toRun.length));
       return { input, h: row(h), c: row(c) };
     });
     if (view.variables.every((v, k) => v.dataId === weights[k])) fresh.forEach((state) => store.set(state));
@@ -180,11 +172,11 @@ async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Arra
       stateOf.forEach((s, i) => {
         if (s !== null && typeof s !== 'number') values.set(s[part][l]!, i * layer.units);
       });
-      return tf.tensor2d(values, [count, layer.units]);
+      return values;
     });
   const offsets = shared.prefix.subarray(0, count);
   const anyPrefix = stateOf.some((s) => s !== null);
-  return tf.tidy(() => fastRunOutput(view, x, L, F, { offsets, lengths: Int32Array.from(offsets, (p) => L - p) }, anyPrefix ? { h: initialOf('h'), c: initialOf('c') } : null));
+  return fastRunOutput(view, x, L, F, { offsets, lengths: Int32Array.from(offsets, (p) => L - p) }, anyPrefix ? { h: initialOf('h'), c: initialOf('c') } : null);
 }
 
 /**
@@ -195,9 +187,9 @@ async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Arra
  */
 export async function predictValues(model: tf.LayersModel, x: Float32Array, count: number, L: number, F: number, shared?: SharedPrefixes): Promise<Float32Array> {
   const view = fastView(model);
+  if (view && shared) return predictShared(view, prefixStatesOf(model)!, x, count, L, F, shared);
   let output: tf.Tensor;
-  if (view && shared) output = await predictShared(view, prefixStatesOf(model)!, x, count, L, F, shared);
-  else if (view) {
+  if (view) {
     const steps = stepInputs(x, count, L, F);
     output = fastPredict(view, steps);
     tf.dispose(steps);
@@ -248,13 +240,22 @@ export function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, loss: 
     const input = tf.tensor3d(x.subarray(0, n * L * F), [n, L, F]);
     const cost = optimizer.minimize(() => {
       const predictions = model.apply(input, { training: true }) as tf.Tensor;
-      if (!weights) return loss === 'mse' ? tf.losses.meanSquaredError(targets, predictions) : tf.losses.logLoss(targets, predictions);
-      // The mean of the weighted terms, as the fast pass (tf.losses would divide by the non-zero weights).
-      const terms = loss === 'mse' ? tf.squaredDifference(targets, predictions) : tf.losses.logLoss(targets, predictions, undefined, undefined, tf.Reduction.NONE);
-      return tf.mean(tf.mul(terms, weights));
+      // The mean of the (weighted) terms, as the fast pass (tf.losses would divide by the non-zero weights).
+      const terms = loss === 'mse' ? tf.squaredDifference(targets, predictions) : typeof loss === 'object' ? rateDevianceTerms(loss, targets, predictions) : tf.losses.logLoss(targets, predictions, undefined, undefined, tf.Reduction.NONE);
+      return tf.mean(weights ? tf.mul(terms, weights) : terms);
     }, true);
     return cost ?? tf.scalar(NaN);
   });
+}
+
+const softplus = (v: number) => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
+
+/** One window's scaled rate deviance (see {@link RateDeviance}): target `y` and output `p` in model space. */
+export function rateDevianceOf(loss: RateDeviance, y: number, p: number): number {
+  const lq = p * loss.std + loss.mean;
+  const lr = y * loss.std + loss.mean;
+  const r = 1 / (1 + Math.exp(-lr));
+  return rateDevianceScale(loss) * (r * (softplus(-lq) - softplus(-lr)) + (1 - r) * (softplus(lq) - softplus(lr)));
 }
 
 /** Mean loss of the model over windows (validation). */
@@ -266,6 +267,7 @@ export async function evaluateLoss(model: tf.LayersModel, windows: Windows, loss
     const y = windows.y[i]!;
     const p = predicted[i]!;
     if (loss === 'mse') sum += (p - y) ** 2;
+    else if (typeof loss === 'object') sum += rateDevianceOf(loss, y, p);
     else {
       const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
       sum -= y * Math.log(q) + (1 - y) * Math.log(1 - q);
