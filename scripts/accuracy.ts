@@ -25,6 +25,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerBackends } from '../src/ml/backends';
 import { buildDataset, fromModelSpace, makeWindows, toModelSpace } from '../src/ml/features';
+import type { FastLoss } from '../src/ml/fastLstm';
 import { buildLstmModel } from '../src/ml/lstm';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../src/ml/settings';
 import { loadPanel, readSample } from '../src/ml/testing';
@@ -53,9 +54,18 @@ interface Options extends TrainSettings {
   readonly ensemble: number;
   /** Steps of observed target averaged into the recent-level feature (default the app's, 28). */
   readonly levelSteps?: number;
+  /**
+   * Distillation: after the model (or ensemble) is trained, train one fresh
+   * model (seed + 100) on targets blended as distill × the first models'
+   * outputs + (1 − distill) × the observed targets (0: off). Its outputs are
+   * the ones measured.
+   */
+  readonly distill: number;
+  /** The training loss: 'mse' of the standardised logit, or 'deviance' (the rate's binomial deviance, see RateDeviance). */
+  readonly loss: 'mse' | 'deviance';
 }
 
-const options: Options = { ...DEFAULT_TRAIN_SETTINGS, horizonOne: false, history: true, lags: true, plateau: 1, truthTargets: false, refit: false, weighting: false, averaging: AVERAGING_DECAY, ensemble: 1, ...(JSON.parse(process.argv[2] ?? '{}') as Partial<Options>) };
+const options: Options = { ...DEFAULT_TRAIN_SETTINGS, horizonOne: false, history: true, lags: true, plateau: 1, truthTargets: false, refit: false, weighting: false, averaging: AVERAGING_DECAY, ensemble: 1, distill: 0, loss: 'mse', ...(JSON.parse(process.argv[2] ?? '{}') as Partial<Options>) };
 await registerBackends({});
 await tf.setBackend('wasm');
 await tf.ready();
@@ -119,16 +129,17 @@ if (options.weighting) {
 }
 if (options.truthTargets) for (const w of [train, valid]) for (let i = 0; i < w.count; i++) w.y[i] = toModelSpace(dataset.spec, truthOf(w, i));
 
+const lossOf = (): FastLoss => (options.loss === 'deviance' ? { kind: 'rateDeviance', mean: dataset.spec.target.mean, std: dataset.spec.target.std } : 'mse');
 const started = performance.now();
 /** One model (seed `seed`), trained as the options say; its test and validation outputs in model space. */
-async function fit(seed: number): Promise<{ test: Float32Array; valid: Float32Array; bestEpoch: number; epochsRun: number }> {
+async function fit(seed: number, trainSet: Windows = train): Promise<{ test: Float32Array; valid: Float32Array; train: Float32Array | null; bestEpoch: number; epochsRun: number }> {
   const settings = { ...options, seed };
   const { model, optimizer } = buildLstmModel({ ...settings, windowLength: train.windowLength, featureCount: train.featureCount, output: 'regression' });
   const outcome = await trainLoop({
     model,
     optimizer,
-    loss: 'mse',
-    train,
+    loss: lossOf(),
+    train: trainSet,
     valid,
     settings,
     averaging: options.averaging,
@@ -141,11 +152,11 @@ async function fit(seed: number): Promise<{ test: Float32Array; valid: Float32Ar
   if (options.refit) {
     const all = makeWindows({ ...dataset, trainEnd: dataset.validEnd }, { split: 'train', horizon: 'mixed', seed: options.seed });
     const fresh = buildLstmModel({ ...settings, windowLength: train.windowLength, featureCount: train.featureCount, output: 'regression' });
-    await trainLoop({ model: fresh.model, optimizer: fresh.optimizer, loss: 'mse', train: all, valid: { ...valid, count: 0 }, settings: { ...settings, epochs: Math.max(1, outcome.bestEpoch), patience: 0 }, averaging: options.averaging });
+    await trainLoop({ model: fresh.model, optimizer: fresh.optimizer, loss: lossOf(), train: all, valid: { ...valid, count: 0 }, settings: { ...settings, epochs: Math.max(1, outcome.bestEpoch), patience: 0 }, averaging: options.averaging });
     fresh.optimizer.dispose();
     final = fresh.model;
   }
-  const out = { test: await predictWindows(final, test), valid: await predictWindows(final, valid), bestEpoch: outcome.bestEpoch, epochsRun: outcome.epochsRun };
+  const out = { test: await predictWindows(final, test), valid: await predictWindows(final, valid), train: options.distill > 0 && trainSet === train ? await predictWindows(final, train) : null, bestEpoch: outcome.bestEpoch, epochsRun: outcome.epochsRun };
   model.dispose();
   if (final !== model) final.dispose();
   optimizer.dispose();
@@ -154,6 +165,12 @@ async function fit(seed: number): Promise<{ test: Float32Array; valid: Float32Ar
 const members: Awaited<ReturnType<typeof fit>>[] = [];
 for (let k = 0; k < Math.max(1, options.ensemble); k++) members.push(await fit(options.seed + k));
 const mean = (part: 'test' | 'valid') => Float32Array.from(members[0]![part], (_, i) => members.reduce((s, m) => s + m[part][i]!, 0) / members.length);
+if (options.distill > 0) {
+  const a = options.distill;
+  const y = Float32Array.from(train.y, (v, i) => a * (members.reduce((s, m) => s + m.train![i]!, 0) / members.length) + (1 - a) * v);
+  const student = await fit(options.seed + 100, { ...train, y });
+  members.splice(0, members.length, student);
+}
 const predicted = mean('test');
 const outcome = { bestEpoch: members.map((m) => m.bestEpoch).join('/'), epochsRun: members.map((m) => m.epochsRun).join('/') };
 let modelError = 0;
@@ -194,6 +211,13 @@ for (let i = 0; i < test.count; i++) {
   byDate.set(date, (byDate.get(date) ?? 0) + Math.abs(fromModelSpace(dataset.spec, predicted[i]!) - truthOf(test, i)) / truthError);
 }
 process.stderr.write(`error share by date: ${JSON.stringify([...byDate].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([d, v]) => `${d} ${(100 * v).toFixed(1)}%`))}\n`);
+// A test row per line (the sample's row with the prediction) for analysis elsewhere: ACCURACY_DUMP=path.
+if (process.env.ACCURACY_DUMP) {
+  const rows = new Map(sampleRows.map((r) => [sampleKey(r), r]));
+  const lines = Array.from({ length: test.count }, (_, i) => JSON.stringify({ ...rows.get(rowKey(test, i)), predicted: fromModelSpace(dataset.spec, predicted[i]!), actual: test.actual[i] }));
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(process.env.ACCURACY_DUMP, `${lines.join('\n')}\n`);
+}
 const wape = modelError / total;
 const floor = floorError / total;
 console.log(JSON.stringify({ options, wape, floor, ratio: wape / floor, modelVsTruth: truthError / total, bias: predictedSum / total, truthBias: truthSum / total, scale, scaledRatio: scaledError / floorError, bestEpoch: outcome.bestEpoch, epochs: outcome.epochsRun, seconds: Math.round((performance.now() - started) / 1000) }));
