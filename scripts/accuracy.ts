@@ -25,11 +25,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerBackends } from '../src/ml/backends';
 import { buildDataset, fromModelSpace, makeWindows, toModelSpace } from '../src/ml/features';
+import { calibrationShift, shiftOutput } from '../src/ml/calibrate';
 import type { FastLoss } from '../src/ml/fastLstm';
 import { buildLstmModel } from '../src/ml/lstm';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../src/ml/settings';
 import { loadPanel, readSample } from '../src/ml/testing';
-import { AVERAGING_DECAY, predictWindows, trainLoop } from '../src/ml/train';
+import { AVERAGING_DECAY, lossFor, predictWindows, trainLoop } from '../src/ml/train';
 import type { Windows } from '../src/ml/types';
 import { generateSampleRows } from './sampleGenerator';
 
@@ -61,11 +62,13 @@ interface Options extends TrainSettings {
    * the ones measured.
    */
   readonly distill: number;
-  /** The training loss: 'mse' of the standardised logit, or 'deviance' (the rate's binomial deviance, see RateDeviance). */
-  readonly loss: 'mse' | 'deviance';
+  /** The training loss: the app's (lossFor), 'mse' of the standardised logit, or 'deviance' (the rate's binomial deviance, see RateDeviance). */
+  readonly loss: 'app' | 'mse' | 'deviance';
+  /** Shift the output level to match the validation days' total, as the app does (calibrationShift). */
+  readonly calibrate: boolean;
 }
 
-const options: Options = { ...DEFAULT_TRAIN_SETTINGS, horizonOne: false, history: true, lags: true, plateau: 1, truthTargets: false, refit: false, weighting: false, averaging: AVERAGING_DECAY, ensemble: 1, distill: 0, loss: 'mse', ...(JSON.parse(process.argv[2] ?? '{}') as Partial<Options>) };
+const options: Options = { ...DEFAULT_TRAIN_SETTINGS, horizonOne: false, history: true, lags: true, plateau: 1, truthTargets: false, refit: false, weighting: false, averaging: AVERAGING_DECAY, ensemble: 1, distill: 0, loss: 'app', calibrate: true, ...(JSON.parse(process.argv[2] ?? '{}') as Partial<Options>) };
 await registerBackends({});
 await tf.setBackend('wasm');
 await tf.ready();
@@ -129,7 +132,7 @@ if (options.weighting) {
 }
 if (options.truthTargets) for (const w of [train, valid]) for (let i = 0; i < w.count; i++) w.y[i] = toModelSpace(dataset.spec, truthOf(w, i));
 
-const lossOf = (): FastLoss => (options.loss === 'deviance' ? { kind: 'rateDeviance', mean: dataset.spec.target.mean, std: dataset.spec.target.std } : 'mse');
+const lossOf = (): FastLoss => (options.loss === 'app' ? lossFor(dataset.spec) : options.loss === 'deviance' ? { kind: 'rateDeviance', mean: dataset.spec.target.mean, std: dataset.spec.target.std } : 'mse');
 const started = performance.now();
 /** One model (seed `seed`), trained as the options say; its test and validation outputs in model space. */
 async function fit(seed: number, trainSet: Windows = train): Promise<{ test: Float32Array; valid: Float32Array; train: Float32Array | null; bestEpoch: number; epochsRun: number }> {
@@ -155,6 +158,11 @@ async function fit(seed: number, trainSet: Windows = train): Promise<{ test: Flo
     await trainLoop({ model: fresh.model, optimizer: fresh.optimizer, loss: lossOf(), train: all, valid: { ...valid, count: 0 }, settings: { ...settings, epochs: Math.max(1, outcome.bestEpoch), patience: 0 }, averaging: options.averaging });
     fresh.optimizer.dispose();
     final = fresh.model;
+  }
+  if (options.calibrate) {
+    const shift = calibrationShift(dataset.spec, await predictWindows(final, valid), valid.actual);
+    process.stderr.write(`seed ${seed}: calibration shift ${shift.toFixed(4)}\n`);
+    if (shift !== 0) shiftOutput(final, shift);
   }
   const out = { test: await predictWindows(final, test), valid: await predictWindows(final, valid), train: options.distill > 0 && trainSet === train ? await predictWindows(final, train) : null, bestEpoch: outcome.bestEpoch, epochsRun: outcome.epochsRun };
   model.dispose();

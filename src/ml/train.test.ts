@@ -4,8 +4,8 @@ import { releaseDisposedWeights } from './fastLstm';
 import { buildLstmModel } from './lstm';
 import { checkCpuBackendWithoutLeaks, onWasmBackend } from './tfTesting';
 import * as tf from '@tensorflow/tfjs';
-import { averagingDecay, evaluateLoss, predictValues, prefixStatesOf, trainLoop, trainStep, type TrainSettings } from './train';
-import type { SharedPrefixes, Windows } from './types';
+import { averagingDecay, evaluateLoss, lossFor, predictValues, prefixStatesOf, trainLoop, trainStep, type TrainSettings } from './train';
+import type { FeatureSpec, SharedPrefixes, Windows } from './types';
 
 checkCpuBackendWithoutLeaks();
 
@@ -252,5 +252,18 @@ describe('trainStep', () => {
       model.dispose();
       optimizer.dispose();
     }
+  });
+});
+
+describe('lossFor', () => {
+  const specOf = (kind: string, transform: string) => ({ target: { column: 't', kind, transform, mean: -3.1, std: 0.4 } }) as unknown as FeatureSpec;
+  it.each([
+    ['binary', 'identity', 'binaryCrossentropy'],
+    ['rate', 'logit', { kind: 'rateDeviance', mean: -3.1, std: 0.4 }],
+    ['count', 'log1p', 'mse'],
+    ['money', 'log1p', 'mse'],
+    ['real', 'identity', 'mse'],
+  ])('a %s target (%s) trains on %j', (kind, transform, expected) => {
+    expect(lossFor(specOf(kind, transform))).toEqual(expected);
   });
 });

@@ -9,7 +9,8 @@ import { toCsv, UTF8_BOM } from '../../lib/csv';
 import { fail, ok, type Result } from '../../lib/result';
 import { bundleFileName, compareSchema, createManifest, datasetFromBundle, loadBundleModel, modelCard, readBundle, writeBundle } from '../../ml/bundle';
 import { regressionMetrics } from '../../ml/metrics';
-import { predictValues, predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
+import { calibrationShift, shiftOutput } from '../../ml/calibrate';
+import { lossFor, predictValues, predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
 import type { RoleMap } from '../../data/types';
 import type { Dataset, Windows } from '../../ml/types';
 import { actualsForPlan, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
@@ -193,7 +194,7 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
         const outcome = await trainLoop({
           model: s.model!,
           optimizer: s.optimizer!,
-          loss: s.dataset.spec.target.kind === 'binary' ? 'binaryCrossentropy' : 'mse',
+          loss: lossFor(s.dataset.spec),
           train: s.train,
           valid: s.valid,
           settings: s.settings,
@@ -265,7 +266,7 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
       await trainLoop({
         model,
         optimizer,
-        loss: spec.target.kind === 'binary' ? 'binaryCrossentropy' : 'mse',
+        loss: lossFor(spec),
         train,
         // No validation: a fixed number of epochs, judged afterwards on the held-out days.
         valid: { ...holdout, count: 0 },
@@ -310,6 +311,14 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
     event(id, { kind: 'phase', phase: 'evaluating' });
     const model = s.model!;
     const spec = s.dataset.spec;
+    // The level on the validation days: the head's bias takes the shift that makes the
+    // predictions sum to the actual values there (see calibrationShift). Kept in the
+    // snapshot, so a reload or a resume starts from the calibrated model.
+    const shift = calibrationShift(spec, await predictWindows(model, s.valid), s.valid.actual);
+    if (shift !== 0) {
+      shiftOutput(model, shift);
+      s.snapshot = await snapshot(model);
+    }
     const [testOut, validOut] = [await predictWindows(model, s.test), await predictWindows(model, s.valid)];
     let trainMean = 0;
     for (let i = 0; i < s.train.count; i++) trainMean += s.train.actual[i]!;
