@@ -34,7 +34,7 @@ function seededInput(count: number, seed: number): Float32Array {
 
 describe('DEFAULT_MODEL_SETTINGS', () => {
   it('is the seed article model with our training defaults', () => {
-    expect(DEFAULT_MODEL_SETTINGS).toEqual({ windowLength: 14, units: 64, layers: 1, dropout: 0.2, learningRate: 1e-3, batchSize: 32, epochs: 30, patience: 5, seed: 42 });
+    expect(DEFAULT_MODEL_SETTINGS).toEqual({ windowLength: 14, units: 64, layers: 1, dropout: 0.1, learningRate: 1e-3, batchSize: 32, epochs: 30, patience: 5, seed: 42 });
     expect(Object.isFrozen(DEFAULT_MODEL_SETTINGS)).toBe(true);
   });
 });

@@ -32,7 +32,7 @@ export interface LstmModelSettings {
 /** Training settings the analyst starts from (the seed article's model plus early stopping). */
 export type ModelDefaults = TrainSettings;
 
-/** Defaults: {@link DEFAULT_TRAIN_SETTINGS} (the seed's model with dropout 0.2 and batches of 32). */
+/** Defaults: {@link DEFAULT_TRAIN_SETTINGS} (the seed's model with dropout 0.1 and batches of 32). */
 export const DEFAULT_MODEL_SETTINGS: ModelDefaults = DEFAULT_TRAIN_SETTINGS;
 
 /** Adam's epsilon on every backend (tf.js would take 1e-4 on WebGL and 1e-7 elsewhere). */
