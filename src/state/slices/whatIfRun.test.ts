@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { create } from 'zustand';
 import type { PlanForecast, WhatIfContext, WhatIfRequest, WhatIfResult } from '../../workers/protocol';
 import type { AppState } from '../store';
-import { CURVE_POINTS, createWhatIfSlice } from './whatIfSlice';
+import { CURVE_CHUNK_PLANS, CURVE_POINTS, createWhatIfSlice, curveChunks } from './whatIfSlice';
 
 // The ml worker, faked: every plan's forecast is 1000 × the request's number + its index in it; `hold` keeps answers back.
 const worker = vi.hoisted(() => ({ requests: [] as WhatIfRequest[], held: [] as (() => void)[], hold: false, context: null as unknown }));
@@ -56,7 +56,8 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     const s = store();
     await s.getState().loadWhatIfContext();
     await settle();
-    expect(worker.requests.map((r) => r.plans.length)).toEqual([2, CURVE_PLANS]);
+    // The curves in passes of at most CURVE_CHUNK_PLANS plans: promo_type and discount_pct, then ad_spend.
+    expect(worker.requests.map((r) => r.plans.length)).toEqual([2, 3 + CURVE_POINTS, CURVE_POINTS]);
     let state = s.getState();
     expect(state.whatIfAnswered).toBe(state.scenario);
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
@@ -66,15 +67,15 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     s.getState().setLever('discount_pct', 20);
     await settle();
     // discount_pct's own curve holds everything but discount_pct: it is reused.
-    expect(worker.requests.slice(2).map((r) => r.plans.length)).toEqual([2, CURVE_PLANS - CURVE_POINTS]);
-    expect(worker.requests[3]!.plans.every((p) => p.levers['discount_pct'] === 20)).toBe(true);
+    expect(worker.requests.slice(3).map((r) => r.plans.length)).toEqual([2, CURVE_PLANS - CURVE_POINTS]);
+    expect(worker.requests[4]!.plans.every((p) => p.levers['discount_pct'] === 20)).toBe(true);
     state = s.getState();
     expect(state.whatIfCharts?.result.plans).toHaveLength(2 + CURVE_PLANS);
     // Each curve in its place: promo_type's from the new answer, discount_pct's kept from the first, ad_spend's new.
     const means = state.whatIfCharts!.result.plans.map((p) => p.mean[0]);
-    expect(means.slice(2, 5)).toEqual([3000, 3001, 3002]);
+    expect(means.slice(2, 5)).toEqual([4000, 4001, 4002]);
     expect(means.slice(5, 5 + CURVE_POINTS)).toEqual(Array.from({ length: CURVE_POINTS }, (_, k) => 1003 + k));
-    expect(means.slice(5 + CURVE_POINTS)).toEqual(Array.from({ length: CURVE_POINTS }, (_, k) => 3003 + k));
+    expect(means.slice(5 + CURVE_POINTS)).toEqual(Array.from({ length: CURVE_POINTS }, (_, k) => 4003 + k));
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
   });
 
@@ -118,7 +119,44 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(state.whatIfContext).toBe(worker.context);
     expect(state.whatIfAnswered).toBe(state.scenario);
     // A new context: no curve is reused.
-    expect(worker.requests.at(-1)!.plans).toHaveLength(CURVE_PLANS);
+    expect(worker.requests.slice(-2).map((r) => r.plans.length)).toEqual([3 + CURVE_POINTS, CURVE_POINTS]);
+  });
+
+  it('answers a newer input after the curve pass in flight, not after all the curves', async () => {
+    const s = store();
+    await s.getState().loadWhatIfContext();
+    await settle();
+    worker.hold = true;
+    const sent = worker.requests.length;
+    s.getState().setLever('promo_type', 'percent_off'); // from gift
+    worker.held.shift()!(); // the numbers for percent_off
+    await settle();
+    s.getState().setLever('promo_type', 'none'); // arrives during the first curve pass
+    worker.hold = false;
+    worker.held.shift()!(); // that pass
+    await settle();
+    // percent_off: numbers and one curve pass (discount_pct), then straight to none's numbers and curves; no ad_spend pass for percent_off.
+    expect(worker.requests.slice(sent).map((r) => [r.plans.length, r.plans[0]!.levers['promo_type']])).toEqual([
+      [2, 'percent_off'],
+      [CURVE_POINTS, 'percent_off'],
+      [2, 'none'],
+      [CURVE_POINTS, 'none'],
+      [CURVE_POINTS, 'none'],
+    ]);
+    const state = s.getState();
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+    expect(state.whatIfCharts?.result.plans).toHaveLength(2 + CURVE_PLANS);
+  });
+
+  it.each([
+    [[3, 21, 21], [[3, 21], [21]]],
+    [[21, 21, 21], [[21], [21], [21]]],
+    [[4, 4, 4, 21, 40], [[4, 4, 4], [21], [40]]],
+    [[], []],
+  ])('groups curves of %j plans into passes %j', (sizes, expected) => {
+    const chunks = curveChunks(sizes.map((n) => ({ values: new Array<number>(n).fill(0) })));
+    expect(chunks.map((chunk) => chunk.map((c) => c.values.length))).toEqual(expected);
+    for (const chunk of chunks) if (chunk.length > 1) expect(chunk.reduce((n, c) => n + c.values.length, 0)).toBeLessThanOrEqual(CURVE_CHUNK_PLANS);
   });
 
   it('skips the curves when a newer input arrived during the numbers', async () => {

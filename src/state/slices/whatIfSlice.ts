@@ -88,7 +88,8 @@ export function curveValues(context: WhatIfContext, lever: string, points = CURV
 /**
  * The plans of one update: [scenario, no promotion, ...every point of every
  * lever's response curve]. The first two are answered first, in a small pass
- * of their own; the curves follow in one batched pass.
+ * of their own; the curves follow in batched passes of a few levers each (see
+ * curveChunks).
  */
 export function buildPlans(context: WhatIfContext, scenario: Scenario, points = CURVE_POINTS): { plans: PlanSpec[]; curves: { lever: string; values: RawValue[]; first: number }[] } {
   const series = contextSeries(context, scenario.context);
@@ -143,6 +144,26 @@ export function curveKey(scenario: Scenario, lever: string): string {
   return JSON.stringify({ ...scenario, levers: { ...scenario.levers, [lever]: null } });
 }
 
+/** Plans per curve pass at most (a curve longer than this is a pass of its own). */
+export const CURVE_CHUNK_PLANS = 32;
+
+/** Consecutive curves grouped into passes of at most {@link CURVE_CHUNK_PLANS} plans. */
+export function curveChunks<C extends { readonly values: readonly unknown[] }>(curves: readonly C[]): C[][] {
+  const chunks: C[][] = [];
+  let size = 0;
+  for (const c of curves) {
+    const last = chunks.at(-1);
+    if (last && size + c.values.length <= CURVE_CHUNK_PLANS) {
+      last.push(c);
+      size += c.values.length;
+    } else {
+      chunks.push([c]);
+      size = c.values.length;
+    }
+  }
+  return chunks;
+}
+
 /**
  * The scenario's result: its own two plans (the scenario and no promotion),
  * then every curve's points from `curves` (lever → plans) in `layout` order;
@@ -190,20 +211,22 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       requestAnimationFrame(() => set({ whatIfLatencyMs: performance.now() - started }));
       // A newer input goes first; these curves would be stale.
       if (dirty) return;
-      // 2. The curves, in one batched pass: every lever's points, except a curve whose
-      // inputs did not change (dragging a lever leaves its own curve as it was).
+      // 2. The curves, a few levers' points per batched pass: every lever except one whose
+      // curve's inputs did not change (dragging a lever leaves its own curve as it was).
+      // Between passes a newer input goes first, so while the analyst drags, the numbers
+      // wait for at most one pass, and the curves catch up when the drag pauses.
       const missing = layout.filter((c) => curves.get(c.lever)?.key !== curveKey(scenario, c.lever));
-      const batch = missing.flatMap((c) => plans.slice(c.first, c.first + c.values.length));
       let windows = numbers.windows;
-      if (batch.length > 0) {
-        const answer = await mlClient().whatIf({ plans: batch });
+      for (const chunk of curveChunks(missing)) {
+        const answer = await mlClient().whatIf({ plans: chunk.flatMap((c) => plans.slice(c.first, c.first + c.values.length)) });
         if (get().whatIfContext !== context) return;
         windows += answer.windows;
         let at = 0;
-        for (const c of missing) {
+        for (const c of chunk) {
           curves.set(c.lever, { key: curveKey(scenario, c.lever), plans: answer.plans.slice(at, at + c.values.length) });
           at += c.values.length;
         }
+        if (dirty) return;
       }
       const answered = new Map([...curves].map(([lever, c]) => [lever, c.plans]));
       set({ whatIfCharts: { scenario, result: { ...withCurves(numbers, layout, answered), windows } } });
