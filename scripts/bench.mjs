@@ -275,6 +275,14 @@ function reportWhatIf(ml, appRuns, options) {
     rows.push({ metric: `(b) app, ${label}: input → response curves redrawn, p95 ms`, value: fmt(run.toCurvesP95Ms, 1) });
     rows.push({ metric: `(b) app, ${label}: the app's own "Updated in", p50 ms`, value: fmt(run.appReportedP50Ms, 1) });
     rows.push({ metric: `(b) app, ${label}: main-thread long tasks within input → text, p50 ms`, value: fmt(run.mainThreadLongTasksP50Ms, 1) });
+    if (run.drag) {
+      const d = run.drag;
+      rows.push({ metric: `(c) app, ${label}: drag of ${d.inputs} inputs 16 ms apart: input → next Prediction change, p50 ms`, value: fmt(d.nextUpdateP50Ms, 1) });
+      rows.push({ metric: `(c) app, ${label}: drag: input → next Prediction change, p95 ms`, value: fmt(d.nextUpdateP95Ms, 1) });
+      rows.push({ metric: `(c) app, ${label}: drag: Prediction changes during the ${d.spanMs} ms drag`, value: String(d.updatesDuringDrag) });
+      rows.push({ metric: `(c) app, ${label}: drag: last input → final numbers, ms`, value: fmt(d.lastInputToNumbersMs, 1) });
+      rows.push({ metric: `(c) app, ${label}: drag: last input → final curves drawn, ms`, value: fmt(d.lastInputToCurvesMs, 1) });
+    }
     if (run.split?.n > 0) {
       rows.push({ metric: `(b) app, ${label}: input → request posted to the worker, p50 ms`, value: fmt(run.split.inputToRequestP50Ms, 1) });
       rows.push({ metric: `(b) app, ${label}: request → answer (worker), p50 ms`, value: fmt(run.split.requestToAnswerP50Ms, 1) });

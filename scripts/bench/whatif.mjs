@@ -8,6 +8,8 @@ import { percentile, round } from './harness.mjs';
 const TRAIN_TIMEOUT_MS = 300_000;
 /** One press waits this long for the Prediction to change. */
 const PRESS_TIMEOUT_MS = 30_000;
+/** Inputs in the drag measurement (one every 16 ms). */
+const DRAG_INPUTS = 30;
 /** Presses stop after this much time on one backend (slow software GPUs). */
 const PRESSES_BUDGET_MS = 90_000;
 
@@ -126,6 +128,59 @@ async function pageWait(timeoutMs) {
   return { changed, t0: state.t0, t1: state.t1, t2: state.t2, frame: state.frame, latency, busy, sent: sent ?? null, answered: answered ?? null };
 }
 
+/**
+ * Arms the drag measurement: every input on the lever's slider and every
+ * change of the Prediction text, and when the charts last stop being busy.
+ */
+function pageDragArm({ region, charts, lever }) {
+  const rec = { inputs: [], changes: [], chartsIdle: [] };
+  window.__drag = rec;
+  let before = region.textContent;
+  rec.onInput = (event) => {
+    if (event.target?.getAttribute?.('aria-label') === lever) rec.inputs.push(performance.now());
+  };
+  window.addEventListener('input', rec.onInput, true);
+  rec.text = new MutationObserver(() => {
+    const text = region.textContent;
+    if (text === before) return;
+    before = text;
+    rec.changes.push(performance.now());
+  });
+  rec.text.observe(region, { subtree: true, childList: true, characterData: true });
+  rec.charts = new MutationObserver(() => {
+    if (charts.getAttribute('aria-busy') === 'false') rec.chartsIdle.push(performance.now());
+  });
+  if (charts) rec.charts.observe(charts, { attributes: true, attributeFilter: ['aria-busy'] });
+}
+
+function pageDragCollect() {
+  const rec = window.__drag;
+  rec.text.disconnect();
+  rec.charts.disconnect();
+  window.removeEventListener('input', rec.onInput, true);
+  return { inputs: rec.inputs, changes: rec.changes, chartsIdle: rec.chartsIdle };
+}
+
+/** Summary of a drag: per input, the wait for the next Prediction change; after the last input, the wait for the final numbers and curves. */
+export function dragFigures({ inputs, changes, chartsIdle }) {
+  if (inputs.length === 0) return null;
+  const lags = inputs.map((t) => changes.find((c) => c >= t)).map((c, i) => (c === undefined ? null : c - inputs[i])).filter((v) => v !== null);
+  const last = inputs.at(-1);
+  const first = inputs[0];
+  const during = changes.filter((c) => c >= first && c <= last).length;
+  const finalChange = changes.filter((c) => c >= last).at(-1);
+  const curvesIdle = chartsIdle.filter((c) => c >= last).at(-1);
+  return {
+    inputs: inputs.length,
+    spanMs: round(last - first, 0),
+    nextUpdateP50Ms: round(percentile(lags, 50), 1),
+    nextUpdateP95Ms: round(percentile(lags, 95), 1),
+    updatesDuringDrag: during,
+    lastInputToNumbersMs: finalChange === undefined ? null : round(finalChange - last, 1),
+    lastInputToCurvesMs: curvesIdle === undefined ? null : round(curvesIdle - last, 1),
+  };
+}
+
 // ---------------------------------------------------------------------------
 
 async function oneBackend({ browser, url, choice, presses, log }) {
@@ -189,6 +244,15 @@ async function oneBackend({ browser, url, choice, presses, log }) {
         toDomMs: split ? r.t1 - r.answered : null,
       });
     }
+    // A drag: DRAG_INPUTS inputs a frame apart (16 ms), as a mouse drag sends them.
+    await page.waitForTimeout(1_000);
+    await page.evaluate(pageDragArm, { region: handle, charts: chartsHandle, lever: 'discount_pct' });
+    for (let i = 0; i < DRAG_INPUTS; i++) {
+      await page.keyboard.press('ArrowRight');
+      await page.waitForTimeout(16);
+    }
+    await page.waitForTimeout(2_000);
+    const drag = dragFigures(await page.evaluate(pageDragCollect));
     const endValue = await slider.inputValue();
     const dom = samples.map((s) => s.domMs);
     const result = {
@@ -214,6 +278,7 @@ async function oneBackend({ browser, url, choice, presses, log }) {
         n: samples.filter((s) => s.workerMs !== null).length,
       },
       slider: { lever: 'discount_pct', from: Number(startValue), to: Number(endValue) },
+      drag,
       trainToPredictionS: round(trainToPredictionS, 1),
       selfTest,
     };

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: the bench is plain JavaScript (ES module) without types
+import { dragFigures } from './whatif.mjs';
+
+describe('dragFigures', () => {
+  it('measures each input to the next Prediction change, and the settling after the last input', () => {
+    const figures = dragFigures({
+      inputs: [0, 16, 32, 48],
+      // A change 12 ms after the first input, one covering the next two, the final one 30 ms after the last.
+      changes: [12, 40, 78],
+      chartsIdle: [20, 130],
+    });
+    expect(figures).toEqual({
+      inputs: 4,
+      spanMs: 48,
+      nextUpdateP50Ms: 18,
+      nextUpdateP95Ms: 29.1,
+      updatesDuringDrag: 2,
+      lastInputToNumbersMs: 30,
+      lastInputToCurvesMs: 82,
+    });
+  });
+
+  it('reports what never came as null', () => {
+    expect(dragFigures({ inputs: [0, 16], changes: [5], chartsIdle: [] })).toMatchObject({ lastInputToNumbersMs: null, lastInputToCurvesMs: null, nextUpdateP50Ms: 5 });
+    expect(dragFigures({ inputs: [], changes: [], chartsIdle: [] })).toBeNull();
+  });
+});
