@@ -98,12 +98,14 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
       const files = (await loadValue<FileInput[]>(UPDATES_KEY)) ?? [];
       const saved = await saveValue(UPDATES_KEY, [...files, { kind: 'file', file }]);
       if (!saved.ok) set({ storageProblem: saved.reason });
-      set({ updateStatus: 'done', updateResult: updated.data, forecast: null, optimizeResult: null });
       const wasDefaultStart = get().scenario?.startDay === defaultStartDay(context);
       await get().loadWhatIfContext();
       // A plan that started the day after the old data now starts the day after the new rows.
       const next = get().whatIfContext;
       if (wasDefaultStart && next) get().updateScenario({ startDay: defaultStartDay(next) });
+      // Last: the result is saved at once, and the plan's new start with it (a scenario change
+      // alone waits for the autosave's debounce, and a reload just after would lose it).
+      set({ updateStatus: 'done', updateResult: updated.data, forecast: null, optimizeResult: null });
     } catch (thrown) {
       failWith('error.unexpected', { message: thrown instanceof Error ? thrown.message : String(thrown) });
     }
