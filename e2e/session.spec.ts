@@ -11,17 +11,17 @@ test('a reload brings back the data, roles, model, metrics and what-if; Start ov
   const metrics = page.getByRole('table', { name: 'Test metrics' });
   await expect(metrics).toBeVisible({ timeout: 300_000 });
   const lstmRow = metrics.getByRole('row', { name: /^LSTM/ });
-  const cells = async () => (await lstmRow.getByRole('cell').allInnerTexts()).join('|');
+  const cells = async () => (await lstmRow.getByRole('cell').allTextContents()).join('|');
   const before = await cells();
   const prediction = page.getByRole('region', { name: 'Prediction' });
   await expect(prediction).toContainText('Predicted', { timeout: 120_000 });
-  const predicted = await prediction.innerText();
+  const predicted = await prediction.textContent();
 
   await page.reload();
   await data.expectRows(10_950);
   await expect(data.role('is_holiday')).toHaveValue('ignore');
   await expect.poll(cells, { timeout: 120_000 }).toBe(before);
-  await expect.poll(() => prediction.innerText(), { timeout: 120_000 }).toBe(predicted);
+  await expect.poll(() => prediction.textContent(), { timeout: 120_000 }).toBe(predicted);
 
   await page.getByRole('button', { name: 'Start over' }).click();
   await page.getByRole('button', { name: 'Clear everything' }).click();

@@ -13,7 +13,7 @@ test('train on the sample: live loss chart, a named backend, and test metrics fo
   for (const header of ['MAE', 'RMSE', 'WAPE', 'sMAPE', 'R²']) await expect(metrics.getByRole('columnheader', { name: header, exact: true })).toBeVisible();
   const firstCells = metrics.getByRole('rowheader');
   await expect(firstCells).toHaveText(['LSTM', 'Naive', 'Seasonal naive', 'Linear']);
-  const lstmWape = await metrics.getByRole('row', { name: /^LSTM/ }).getByRole('cell').nth(3).innerText();
+  const lstmWape = await metrics.getByRole('row', { name: /^LSTM/ }).getByRole('cell').nth(3).textContent();
   expect(lstmWape).toMatch(/^\d+(\.\d)?%$/);
   await expect(page.getByRole('figure', { name: 'Loss per epoch' }).locator('.recharts-line path').first()).toBeVisible();
   await expect(page.getByRole('table', { name: 'Backend self-test' })).toBeVisible();
@@ -48,7 +48,7 @@ test('a yes/no target (Hillstrom) shows ROC-AUC and a ROC curve', async ({ data,
   const metrics = page.getByRole('table', { name: 'Test metrics' });
   await expect(metrics).toBeVisible({ timeout: 240_000 });
   await expect(metrics.getByRole('columnheader', { name: 'ROC-AUC' })).toBeVisible();
-  const auc = Number(await metrics.getByRole('row', { name: /^LSTM/ }).getByRole('cell').first().innerText());
+  const auc = Number(await metrics.getByRole('row', { name: /^LSTM/ }).getByRole('cell').first().textContent());
   expect(auc).toBeGreaterThan(0.5);
   await expect(page.getByRole('figure', { name: 'ROC curve (test)' })).toBeVisible();
 });

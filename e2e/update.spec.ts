@@ -37,7 +37,7 @@ test('an update with the last month withheld, then added, shows the error before
   await expect(page.getByText(`${newer.length - overlapping} new rows appended, ${overlapping} overlapping rows replaced`)).toBeVisible();
   await expect(page.getByText(/^Error on the newest 9 days \(Dec 22, 2024 – Dec 30, 2024, 135 targets/)).toBeVisible();
   for (const name of ['Before fine-tuning', 'After fine-tuning']) {
-    const cells = await table.getByRole('row', { name: new RegExp(`^${name}`) }).getByRole('cell').allInnerTexts();
+    const cells = await table.getByRole('row', { name: new RegExp(`^${name}`) }).getByRole('cell').allTextContents();
     expect(cells).toHaveLength(2);
     expect(cells[1]).toMatch(/^\d+(\.\d+)?%$/);
   }
@@ -46,9 +46,9 @@ test('an update with the last month withheld, then added, shows the error before
   await expect(page.getByLabel('Plan starts')).toHaveValue('2024-12-31', { timeout: 60_000 });
   const merged = base.length + newer.length - overlapping;
   await data.expectRows(merged);
-  const scores = async () => (await table.getByRole('row').allInnerTexts()).join('|');
+  const scores = async () => (await table.getByRole('row').allTextContents()).join('|');
   const shown = await scores();
-  const predicted = await prediction.innerText();
+  const predicted = await prediction.textContent();
 
   // A reload brings back the merged data (the stored update file is appended again), the Update table and the plan.
   await page.reload();
@@ -56,7 +56,7 @@ test('an update with the last month withheld, then added, shows the error before
   await expect(table).toBeVisible({ timeout: 120_000 });
   expect(await scores()).toBe(shown);
   await expect(page.getByLabel('Plan starts')).toHaveValue('2024-12-31', { timeout: 120_000 });
-  await expect.poll(() => prediction.innerText(), { timeout: 120_000 }).toBe(predicted);
+  await expect.poll(() => prediction.textContent(), { timeout: 120_000 }).toBe(predicted);
 });
 
 test('weekly data (Meridian geo simulation): the update holds out the newest weeks and says so in weeks', async ({ data, page }) => {

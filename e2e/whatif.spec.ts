@@ -13,7 +13,7 @@ test('what-if and optimize on the trained sample', async ({ data, page }) => {
   // A slider per numeric lever, named by its column; moving discount_pct by keyboard changes the Prediction.
   for (const lever of ['discount_pct', 'ad_spend', 'threshold', 'threshold_amount']) await expect(page.getByRole('slider', { name: lever, exact: true })).toBeVisible();
   await expect(page.getByRole('radiogroup', { name: 'promo_type' })).toBeVisible();
-  const before = await prediction.innerText();
+  const before = (await prediction.textContent()) ?? '';
   const curve = page.getByRole('figure', { name: 'discount_pct', exact: true });
   await expect(curve.locator('.curve-current')).toHaveCount(1);
   const markerBefore = await curve.locator('.curve-current').getAttribute('x1');
@@ -45,7 +45,7 @@ test('what-if and optimize on the trained sample', async ({ data, page }) => {
   const plan = page.getByRole('table', { name: 'Plan', exact: true });
   await expect(plan).toBeVisible({ timeout: 300_000 });
   await expect(plan.getByRole('rowheader')).toHaveText(['bargain_hunters', 'loyal_members', 'new_visitors']);
-  const summary = await page.getByText(/^All segments:/).innerText();
+  const summary = (await page.getByText(/^All segments:/).textContent()) ?? '';
   const [, spend, budget] = /ad spend ([\d,]+) of a ([\d,]+) budget/.exec(summary) ?? [];
   expect(Number(spend?.replace(/,/g, ''))).toBeLessThanOrEqual(Number(budget?.replace(/,/g, '')));
   const planCsv = page.waitForEvent('download');
