@@ -1,6 +1,6 @@
 import { memo, useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { CurveChart } from '../charts/CurveChart';
-import { ForecastChart } from '../charts/ForecastChart';
+import { PlanForecastChart } from '../charts/PlanForecastChart';
 import { formatDay, formatNumber, formatPercent, type Locale } from '../lib/i18n';
 import { extrapolationOf } from '../state/extrapolation';
 import { useLocale, useT } from '../state/i18n';
@@ -32,8 +32,6 @@ function decodeChoice(v: string): ContextChoice {
   return kind === 's' ? { kind: 'series', index: Number(a) } : { kind: 'key', column: Number(a), value: rest.join(':') };
 }
 
-const NO_MARKERS: readonly { readonly time: number; readonly label: string }[] = [];
-
 interface WhatIfChartsProps {
   readonly view: ScenarioView | null;
   readonly context: WhatIfContext;
@@ -53,13 +51,11 @@ const WhatIfCharts = memo(function WhatIfCharts({ view, context, scenario }: Wha
   return (
     <>
       {hasTime && (
-        <ForecastChart
+        <PlanForecastChart
           points={view.days.map((day, d) => ({ time: day, actual: view.actual[d] ?? null, predicted: view.forecast[d]!.target, band: [view.forecast[d]!.lower, view.forecast[d]!.upper] as [number, number], noPromotion: view.noPromotion[d]!.target }))}
-          markers={NO_MARKERS}
           formatTime={formatTime}
           formatValue={format}
           labels={{ title: t('whatif.chart'), actual: t('eval.actual'), predicted: t('eval.predicted'), interval: t('eval.interval'), noPromotion: t('whatif.noPromotion') }}
-          height={220}
         />
       )}
       <h3>{t('whatif.curves')}</h3>
