@@ -10,7 +10,7 @@ import { fail, ok, type Result } from '../../lib/result';
 import { bundleFileName, compareSchema, createManifest, datasetFromBundle, loadBundleModel, modelCard, readBundle, writeBundle } from '../../ml/bundle';
 import { regressionMetrics } from '../../ml/metrics';
 import { calibrationShift, shiftOutput } from '../../ml/calibrate';
-import { lossFor, predictValues, predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
+import { evaluateLoss, lossFor, predictValues, predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
 import type { RoleMap } from '../../data/types';
 import type { Dataset, Windows } from '../../ml/types';
 import { actualsForPlan, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
@@ -277,6 +277,14 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
     } finally {
       optimizer.dispose();
     }
+    // Fine-tuning moves the level the calibration set: set it again, on the newest fifth of the
+    // training days (the held-out days are for the score).
+    const fitted = timeline[0]!;
+    const fittedDays = Float64Array.from({ length: fitted.count }, (_, i) => dataset.series[fitted.series[i]!]!.times[fitted.step[i]!]!);
+    const cut = Float64Array.from(fittedDays).sort()[Math.floor(0.8 * fitted.count)] ?? -Infinity;
+    const fittedOut = await predictWindows(model, fitted);
+    const shift = calibrationShift(spec, fittedOut.filter((_, i) => fittedDays[i]! >= cut), fitted.actual.filter((_, i) => fittedDays[i]! >= cut));
+    if (shift !== 0) shiftOutput(model, shift);
     const seconds = (performance.now() - started) / 1000;
     const after = await score();
     const kept = after.score.wape <= before.score.wape || !(before.score.wape === before.score.wape) ? 'fineTuned' : 'previous';
@@ -318,6 +326,8 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
     if (shift !== 0) {
       shiftOutput(model, shift);
       s.snapshot = await snapshot(model);
+      // A resume compares its epochs with the model it starts from: the calibrated one.
+      s.bestValidLoss = await evaluateLoss(model, s.valid, lossFor(spec));
     }
     const [testOut, validOut] = [await predictWindows(model, s.test), await predictWindows(model, s.valid)];
     let trainMean = 0;
