@@ -69,8 +69,9 @@ export function rateDevianceTerms(loss: RateDeviance, y: tf.Tensor, p: tf.Tensor
     const lq = tf.add(tf.mul(p, loss.std), loss.mean);
     const lr = tf.add(tf.mul(y, loss.std), loss.mean);
     const r = tf.sigmoid(lr);
-    // KL(r ‖ q) = r (log r − log q) + (1 − r)(log(1 − r) − log(1 − q)), with log s = −softplus(−ℓ), log(1 − s) = −softplus(ℓ).
-    const kl = tf.add(tf.mul(r, tf.sub(tf.softplus(tf.neg(lq)), tf.softplus(tf.neg(lr)))), tf.mul(tf.sub(1, r), tf.sub(tf.softplus(lq), tf.softplus(lr))));
+    // KL(r ‖ q) = r (log r − log q) + (1 − r)(log(1 − r) − log(1 − q)); with log s = ℓ − softplus(ℓ) and
+    // log(1 − s) = −softplus(ℓ) it is softplus(ℓq) − softplus(ℓr) − r (ℓq − ℓr), with fewer terms to cancel.
+    const kl = tf.sub(tf.sub(tf.softplus(lq), tf.softplus(lr)), tf.mul(r, tf.sub(lq, lr)));
     return tf.mul(kl, rateDevianceScale(loss)) as tf.Tensor2D;
   });
 }

@@ -267,7 +267,7 @@ export function rateDevianceOf(loss: RateDeviance, y: number, p: number): number
   const lq = p * loss.std + loss.mean;
   const lr = y * loss.std + loss.mean;
   const r = 1 / (1 + Math.exp(-lr));
-  return rateDevianceScale(loss) * (r * (softplus(-lq) - softplus(-lr)) + (1 - r) * (softplus(lq) - softplus(lr)));
+  return rateDevianceScale(loss) * (softplus(lq) - softplus(lr) - r * (lq - lr));
 }
 
 /** Mean loss of the model over windows (validation). */
