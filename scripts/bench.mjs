@@ -277,7 +277,7 @@ function reportWhatIf(ml, appRuns, options) {
     rows.push({ metric: `(b) app, ${label}: main-thread long tasks within input → text, p50 ms`, value: fmt(run.mainThreadLongTasksP50Ms, 1) });
     if (run.drag) {
       const d = run.drag;
-      rows.push({ metric: `(c) app, ${label}: drag of ${d.inputs} inputs 16 ms apart: input → next Prediction change, p50 ms`, value: fmt(d.nextUpdateP50Ms, 1) });
+      rows.push({ metric: `(c) app, ${label}: drag of ${d.inputs} inputs (sent 16 ms apart, received ${fmt(d.spacingP50Ms, 1)} ms apart, p50): input → next Prediction change, p50 ms`, value: fmt(d.nextUpdateP50Ms, 1) });
       rows.push({ metric: `(c) app, ${label}: drag: input → next Prediction change, p95 ms`, value: fmt(d.nextUpdateP95Ms, 1) });
       rows.push({ metric: `(c) app, ${label}: drag: Prediction changes during the ${d.spanMs} ms drag`, value: String(d.updatesDuringDrag) });
       rows.push({ metric: `(c) app, ${label}: drag: last input → final numbers, ms`, value: fmt(d.lastInputToNumbersMs, 1) });

@@ -170,9 +170,12 @@ export function dragFigures({ inputs, changes, chartsIdle }) {
   const during = changes.filter((c) => c >= first && c <= last).length;
   const finalChange = changes.filter((c) => c >= last).at(-1);
   const curvesIdle = chartsIdle.filter((c) => c >= last).at(-1);
+  const gaps = inputs.slice(1).map((t, i) => t - inputs[i]);
   return {
     inputs: inputs.length,
     spanMs: round(last - first, 0),
+    // Presses are sent 16 ms apart; a busy page receives them further apart.
+    spacingP50Ms: gaps.length > 0 ? round(percentile(gaps, 50), 1) : null,
     nextUpdateP50Ms: round(percentile(lags, 50), 1),
     nextUpdateP95Ms: round(percentile(lags, 95), 1),
     updatesDuringDrag: during,

@@ -13,6 +13,7 @@ describe('dragFigures', () => {
     expect(figures).toEqual({
       inputs: 4,
       spanMs: 48,
+      spacingP50Ms: 16,
       nextUpdateP50Ms: 18,
       nextUpdateP95Ms: 29.1,
       updatesDuringDrag: 2,

@@ -56,6 +56,9 @@ export function CurveChart(props: {
     const k = points.findIndex((p) => p.label === String(current));
     if (k >= 0) currentX = xAt(points[k]!, k);
   } else if (typeof current === 'number' && points.length >= 2) currentX = xNumeric(current);
+  // Points without a value (no interval: a model without validation residuals) are left out of the paths.
+  const finite = points.filter((p) => Number.isFinite(p.mean));
+  const banded = finite.filter((p) => Number.isFinite(p.band[0]) && Number.isFinite(p.band[1]));
   const extrapolation = !categorical && props.extrapolateFrom !== null && last && last.x > props.extrapolateFrom ? xNumeric(props.extrapolateFrom) : null;
 
   return (
@@ -74,21 +77,24 @@ export function CurveChart(props: {
           {categorical ? (
             <g className="curve-bars">
               {points.map((p, k) => {
+                if (!Number.isFinite(p.mean)) return null;
                 const cx = xAt(p, k);
                 const w = Math.min(48, slot * 0.6);
-                const top = y(Math.max(p.mean, y0));
+                // Bars grow from 0 where the axis shows it, else from the axis' end nearer 0.
+                const base = y(Math.min(y1, Math.max(y0, 0)));
+                const top = y(p.mean);
                 return (
                   <g key={p.label}>
-                    <rect x={cx - w / 2} y={top} width={w} height={Math.max(0, plot.bottom - top)} fill="#748ffc" />
-                    <path d={`M${cx},${y(p.band[0])}V${y(p.band[1])}M${cx - 3},${y(p.band[0])}H${cx + 3}M${cx - 3},${y(p.band[1])}H${cx + 3}`} stroke="#495057" fill="none" />
+                    <rect x={cx - w / 2} y={Math.min(top, base)} width={w} height={Math.abs(base - top)} fill="#748ffc" />
+                    {Number.isFinite(p.band[0]) && Number.isFinite(p.band[1]) && <path d={`M${cx},${y(p.band[0])}V${y(p.band[1])}M${cx - 3},${y(p.band[0])}H${cx + 3}M${cx - 3},${y(p.band[1])}H${cx + 3}`} stroke="#495057" fill="none" />}
                   </g>
                 );
               })}
             </g>
           ) : (
             <>
-              <path className="curve-band" d={bandPath(points.map((p, k) => [xAt(p, k), y(p.band[1])]), points.map((p, k) => [xAt(p, k), y(p.band[0])]))} fill="#ffd8a8" fillOpacity={0.6} stroke="none" />
-              <path className="curve-mean" d={linePath(points.map((p, k) => [xAt(p, k), y(p.mean)]))} fill="none" stroke="#d9480f" strokeWidth={1.5} />
+              <path className="curve-band" d={bandPath(banded.map((p) => [xNumeric(p.x), y(p.band[1])]), banded.map((p) => [xNumeric(p.x), y(p.band[0])]))} fill="#ffd8a8" fillOpacity={0.6} stroke="none" />
+              <path className="curve-mean" d={linePath(finite.map((p) => [xNumeric(p.x), y(p.mean)]))} fill="none" stroke="#d9480f" strokeWidth={1.5} />
             </>
           )}
           {currentX !== null && <line className="curve-current" x1={currentX} x2={currentX} y1={plot.top} y2={plot.bottom} stroke="#1d2330" strokeWidth={1.5} />}

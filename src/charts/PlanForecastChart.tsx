@@ -52,11 +52,11 @@ export function PlanForecastChart({ points, formatTime, formatValue, labels, hei
     segments(xs, values.map((v) => (typeof v === 'number' ? y(v) : null)))
       .map((run) => linePath(run))
       .join('');
-  const banded = points.filter((p) => p.band !== null);
+  const banded = points.filter((p) => p.band !== null && Number.isFinite(p.band[0]) && Number.isFinite(p.band[1]));
   const tip = (p: ForecastPoint) =>
     [
       formatTime(p.time),
-      `${labels.predicted}: ${p.predicted === null ? '—' : formatValue(p.predicted)}${p.band ? ` (${labels.interval} ${formatValue(p.band[0])} – ${formatValue(p.band[1])})` : ''}`,
+      `${labels.predicted}: ${p.predicted === null ? '—' : formatValue(p.predicted)}${p.band && Number.isFinite(p.band[0]) ? ` (${labels.interval} ${formatValue(p.band[0])} – ${formatValue(p.band[1])})` : ''}`,
       ...(p.noPromotion !== null && p.noPromotion !== undefined ? [`${labels.noPromotion}: ${formatValue(p.noPromotion)}`] : []),
       ...(p.actual !== null && Number.isFinite(p.actual) ? [`${labels.actual}: ${formatValue(p.actual)}`] : []),
     ].join('\n');
@@ -76,7 +76,7 @@ export function PlanForecastChart({ points, formatTime, formatValue, labels, hei
           <path className="forecast-actual" d={line(points.map((p) => p.actual))} fill="none" stroke="#495057" />
           <path className="forecast-predicted" d={line(points.map((p) => p.predicted))} fill="none" stroke="#d9480f" strokeWidth={1.5} />
           {points.map((p) =>
-            p.predicted === null ? null : (
+            p.predicted === null || !Number.isFinite(p.predicted) ? null : (
               <circle key={p.time} cx={x(p.time)} cy={y(p.predicted)} r={points.length > 14 ? 2 : 3} fill="#d9480f">
                 <title>{tip(p)}</title>
               </circle>

@@ -11,6 +11,7 @@ describe('niceTicks', () => {
     [5, 5, 5, [5]],
     [10, 0, 3, [0, 5, 10]],
     [NaN, 1, 5, []],
+    [1e6, 1e6 + 1e-6, 5, [1e6]],
   ])('[%d, %d] in about %d ticks → %j', (min, max, count, expected) => {
     expect(niceTicks(min, max, count)).toEqual(expected);
   });

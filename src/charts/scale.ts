@@ -21,7 +21,11 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const first = Math.ceil(min / best - 1e-9);
   const last = Math.floor(max / best + 1e-9);
   const ticks: number[] = [];
-  for (let i = first; i <= last; i++) ticks.push(Number((i * best).toPrecision(12)));
+  for (let i = first; i <= last; i++) {
+    const tick = Number((i * best).toPrecision(12));
+    // A span tiny against the values' size rounds neighbours together: one tick for them.
+    if (tick !== ticks.at(-1)) ticks.push(tick);
+  }
   return ticks;
 }
 

@@ -99,13 +99,17 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
       const saved = await saveValue(UPDATES_KEY, [...files, { kind: 'file', file }]);
       if (!saved.ok) set({ storageProblem: saved.reason });
       const wasDefaultStart = get().scenario?.startDay === defaultStartDay(context);
-      await get().loadWhatIfContext();
-      // A plan that started the day after the old data now starts the day after the new rows.
-      const next = get().whatIfContext;
-      if (wasDefaultStart && next) get().updateScenario({ startDay: defaultStartDay(next) });
-      // Last: the result is saved at once, and the plan's new start with it (a scenario change
-      // alone waits for the autosave's debounce, and a reload just after would lose it).
-      set({ updateStatus: 'done', updateResult: updated.data, forecast: null, optimizeResult: null });
+      try {
+        await get().loadWhatIfContext();
+        // A plan that started the day after the old data now starts the day after the new rows.
+        const next = get().whatIfContext;
+        if (wasDefaultStart && next) get().updateScenario({ startDay: defaultStartDay(next) });
+      } finally {
+        // Last, and whatever the what-if did: the update is in the model and its checkpoint. The
+        // result is saved at once, and the plan's new start with it (a scenario change alone waits
+        // for the autosave's debounce, and a reload just after would lose it).
+        set({ updateStatus: 'done', updateResult: updated.data, forecast: null, optimizeResult: null });
+      }
     } catch (thrown) {
       failWith('error.unexpected', { message: thrown instanceof Error ? thrown.message : String(thrown) });
     }
