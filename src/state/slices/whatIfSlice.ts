@@ -85,6 +85,19 @@ export function curveValues(context: WhatIfContext, lever: string, points = CURV
   return Array.from({ length: points }, (_, k) => slider.min + ((slider.max - slider.min) * k) / (points - 1));
 }
 
+/** The scenario's own two plans: the scenario, and the same context without a promotion. */
+export function scenarioPlans(context: WhatIfContext, scenario: Scenario): [PlanSpec, PlanSpec] {
+  const base: PlanSpec = {
+    series: contextSeries(context, scenario.context),
+    startDay: scenario.startDay,
+    horizon: scenario.horizon,
+    promoStart: scenario.promoStart,
+    promoDuration: scenario.promoDuration,
+    levers: scenario.levers,
+  };
+  return [base, { ...base, promoDuration: 0 }];
+}
+
 /**
  * The plans of one update: [scenario, no promotion, ...every point of every
  * lever's response curve]. The first two are answered first, in a small pass
@@ -92,16 +105,8 @@ export function curveValues(context: WhatIfContext, lever: string, points = CURV
  * curveChunks).
  */
 export function buildPlans(context: WhatIfContext, scenario: Scenario, points = CURVE_POINTS): { plans: PlanSpec[]; curves: { lever: string; values: RawValue[]; first: number }[] } {
-  const series = contextSeries(context, scenario.context);
-  const base: PlanSpec = {
-    series,
-    startDay: scenario.startDay,
-    horizon: scenario.horizon,
-    promoStart: scenario.promoStart,
-    promoDuration: scenario.promoDuration,
-    levers: scenario.levers,
-  };
-  const plans: PlanSpec[] = [base, { ...base, promoDuration: 0 }];
+  const plans: PlanSpec[] = scenarioPlans(context, scenario);
+  const base = plans[0]!;
   const curves: { lever: string; values: RawValue[]; first: number }[] = [];
   for (const lever of context.spec.levers) {
     const values = curveValues(context, lever, points);
@@ -200,9 +205,9 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       curvesContext = context;
     }
     try {
-      const { plans, curves: layout } = buildPlans(context, scenario);
-      // 1. The numbers: the scenario and no promotion, a small pass answered first.
-      const numbers = await mlClient().whatIf({ plans: plans.slice(0, 2) });
+      // 1. The numbers: the scenario and no promotion, a small pass answered first (sent
+      // before the curves' plans are even built).
+      const numbers = await mlClient().whatIf({ plans: scenarioPlans(context, scenario) });
       // Another model or data set arrived meanwhile: this answer is not for it.
       if (get().whatIfContext !== context) return;
       // The numbers alone: only the charts draw curves, from whatIfCharts.
@@ -215,6 +220,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       // curve's inputs did not change (dragging a lever leaves its own curve as it was).
       // Between passes a newer input goes first, so while the analyst drags, the numbers
       // wait for at most one pass, and the curves catch up when the drag pauses.
+      const { plans, curves: layout } = buildPlans(context, scenario);
       const missing = layout.filter((c) => curves.get(c.lever)?.key !== curveKey(scenario, c.lever));
       let windows = numbers.windows;
       for (const chunk of curveChunks(missing)) {
