@@ -1,4 +1,3 @@
-import { useMemo } from 'react';
 import { ChartFrame } from './ChartFrame';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
@@ -12,35 +11,6 @@ export interface ForecastPoint {
   readonly noPromotion?: number | null;
 }
 
-const MARGIN = { top: 8, right: 16, bottom: 8, left: 8 };
-const X_DOMAIN = ['dataMin', 'dataMax'];
-const Y_DOMAIN = ['auto', 'auto'];
-
-interface FixedProps {
-  readonly formatTime: (t: number) => string;
-  readonly formatValue: (v: number) => string;
-  readonly actual: string;
-  readonly predicted: string;
-  readonly interval: string;
-  readonly noPromotion: string | undefined;
-}
-
-function FixedParts({ formatTime, formatValue, actual, predicted, interval, noPromotion }: FixedProps) {
-  return (
-    <>
-      <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
-      <XAxis dataKey="time" type="number" domain={X_DOMAIN} tickFormatter={formatTime} scale="linear" />
-      <YAxis tickFormatter={formatValue} width={64} domain={Y_DOMAIN} />
-      <Tooltip labelFormatter={(t) => formatTime(Number(t))} formatter={(v) => (Array.isArray(v) ? v.map((x) => formatValue(Number(x))).join(' – ') : formatValue(Number(v)))} />
-      <Legend />
-      <Area dataKey="band" name={interval} stroke="none" fill="#ffd8a8" fillOpacity={0.6} isAnimationActive={false} />
-      <Line dataKey="actual" name={actual} stroke="#495057" dot={false} strokeWidth={1} isAnimationActive={false} />
-      <Line dataKey="predicted" name={predicted} stroke="#d9480f" dot={false} strokeWidth={1.5} isAnimationActive={false} />
-      {noPromotion !== undefined && <Line dataKey="noPromotion" name={noPromotion} stroke="#868e96" strokeDasharray="5 4" dot={false} isAnimationActive={false} />}
-    </>
-  );
-}
-
 /** Actual vs predicted over time with the interval band and the split boundaries marked. */
 export function ForecastChart(props: {
   points: readonly ForecastPoint[];
@@ -51,15 +21,19 @@ export function ForecastChart(props: {
   height?: number;
 }) {
   const { points, markers, formatTime, formatValue, labels } = props;
-  // Axes, legend and series stay the same elements from one update to the next
-  // (recharts re-registers each in its store whenever it renders).
-  const { actual, predicted, interval, noPromotion } = labels;
-  const fixed = useMemo(() => <FixedParts formatTime={formatTime} formatValue={formatValue} actual={actual} predicted={predicted} interval={interval} noPromotion={noPromotion} />, [formatTime, formatValue, actual, predicted, interval, noPromotion]);
   return (
     <ChartFrame title={labels.title}>
       <ResponsiveContainer width="100%" height={props.height ?? 260}>
-        <ComposedChart data={points as ForecastPoint[]} margin={MARGIN}>
-          {fixed}
+        <ComposedChart data={points as ForecastPoint[]} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e9ecef" />
+          <XAxis dataKey="time" type="number" domain={['dataMin', 'dataMax']} tickFormatter={formatTime} scale="linear" />
+          <YAxis tickFormatter={formatValue} width={64} domain={['auto', 'auto']} />
+          <Tooltip labelFormatter={(t) => formatTime(Number(t))} formatter={(v) => (Array.isArray(v) ? v.map((x) => formatValue(Number(x))).join(' – ') : formatValue(Number(v)))} />
+          <Legend />
+          <Area dataKey="band" name={labels.interval} stroke="none" fill="#ffd8a8" fillOpacity={0.6} isAnimationActive={false} />
+          <Line dataKey="actual" name={labels.actual} stroke="#495057" dot={false} strokeWidth={1} isAnimationActive={false} />
+          <Line dataKey="predicted" name={labels.predicted} stroke="#d9480f" dot={false} strokeWidth={1.5} isAnimationActive={false} />
+          {labels.noPromotion !== undefined && <Line dataKey="noPromotion" name={labels.noPromotion} stroke="#868e96" strokeDasharray="5 4" dot={false} isAnimationActive={false} />}
           {markers.map((m) => (
             <ReferenceLine key={m.label} x={m.time} stroke="#868e96" strokeDasharray="4 4" label={{ value: m.label, position: 'insideTopLeft', fontSize: 11 }} />
           ))}

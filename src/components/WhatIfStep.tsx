@@ -1,4 +1,4 @@
-import { memo, useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { CurveChart } from '../charts/CurveChart';
 import { PlanForecastChart } from '../charts/PlanForecastChart';
 import { formatDay, formatNumber, formatPercent, type Locale } from '../lib/i18n';
@@ -42,18 +42,16 @@ interface WhatIfChartsProps {
 const WhatIfCharts = memo(function WhatIfCharts({ view, context, scenario }: WhatIfChartsProps) {
   const t = useT();
   const locale = useLocale();
-  const spec = context.spec;
-  // The same functions from one answer to the next: the charts keep their axes as they are.
-  const format = useMemo(() => targetFormatter(locale, spec.target.kind), [locale, spec.target.kind]);
-  const formatTime = useCallback((d: number) => formatDay(locale, d), [locale]);
   if (!view || !scenario) return null;
+  const spec = context.spec;
+  const format = targetFormatter(locale, spec.target.kind);
   const hasTime = !spec.crossSection;
   return (
     <>
       {hasTime && (
         <PlanForecastChart
           points={view.days.map((day, d) => ({ time: day, actual: view.actual[d] ?? null, predicted: view.forecast[d]!.target, band: [view.forecast[d]!.lower, view.forecast[d]!.upper] as [number, number], noPromotion: view.noPromotion[d]!.target }))}
-          formatTime={formatTime}
+          formatTime={(d) => formatDay(locale, d)}
           formatValue={format}
           labels={{ title: t('whatif.chart'), actual: t('eval.actual'), predicted: t('eval.predicted'), interval: t('eval.interval'), noPromotion: t('whatif.noPromotion') }}
         />
