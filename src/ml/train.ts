@@ -270,22 +270,27 @@ export function rateDevianceOf(loss: RateDeviance, y: number, p: number): number
   return rateDevianceScale(loss) * (softplus(lq) - softplus(lr) - r * (lq - lr));
 }
 
+/** Mean loss of outputs `predicted` (model space) against targets `y`. */
+export function meanLoss(loss: TrainLoop['loss'], y: Float32Array, predicted: Float32Array, count: number): number {
+  if (count === 0) return NaN;
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    const t = y[i]!;
+    const p = predicted[i]!;
+    if (loss === 'mse') sum += (p - t) ** 2;
+    else if (typeof loss === 'object') sum += rateDevianceOf(loss, t, p);
+    else {
+      const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
+      sum -= t * Math.log(q) + (1 - t) * Math.log(1 - q);
+    }
+  }
+  return sum / count;
+}
+
 /** Mean loss of the model over windows (validation). */
 export async function evaluateLoss(model: tf.LayersModel, windows: Windows, loss: TrainLoop['loss']): Promise<number> {
   if (windows.count === 0) return NaN;
-  const predicted = await predictWindows(model, windows);
-  let sum = 0;
-  for (let i = 0; i < windows.count; i++) {
-    const y = windows.y[i]!;
-    const p = predicted[i]!;
-    if (loss === 'mse') sum += (p - y) ** 2;
-    else if (typeof loss === 'object') sum += rateDevianceOf(loss, y, p);
-    else {
-      const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
-      sum -= y * Math.log(q) + (1 - y) * Math.log(1 - q);
-    }
-  }
-  return sum / windows.count;
+  return meanLoss(loss, windows.y, await predictWindows(model, windows), windows.count);
 }
 
 /**

@@ -10,7 +10,7 @@ import { fail, ok, type Result } from '../../lib/result';
 import { bundleFileName, compareSchema, createManifest, datasetFromBundle, loadBundleModel, modelCard, readBundle, writeBundle } from '../../ml/bundle';
 import { regressionMetrics } from '../../ml/metrics';
 import { calibrationShift, shiftOutput } from '../../ml/calibrate';
-import { evaluateLoss, lossFor, predictValues, predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
+import { lossFor, meanLoss, predictValues, predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
 import type { RoleMap } from '../../data/types';
 import type { Dataset, Windows } from '../../ml/types';
 import { actualsForPlan, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
@@ -279,11 +279,17 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
     }
     // Fine-tuning moves the level the calibration set: set it again, on the newest fifth of the
     // training days (the held-out days are for the score).
+    // Only those windows are predicted (score() predicts them all once more, after the shift).
     const fitted = timeline[0]!;
     const fittedDays = Float64Array.from({ length: fitted.count }, (_, i) => dataset.series[fitted.series[i]!]!.times[fitted.step[i]!]!);
     const cut = Float64Array.from(fittedDays).sort()[Math.floor(0.8 * fitted.count)] ?? -Infinity;
-    const fittedOut = await predictWindows(model, fitted);
-    const shift = calibrationShift(spec, fittedOut.filter((_, i) => fittedDays[i]! >= cut), fitted.actual.filter((_, i) => fittedDays[i]! >= cut));
+    const newest: number[] = [];
+    fittedDays.forEach((day, i) => day >= cut && newest.push(i));
+    const stride = fitted.windowLength * fitted.featureCount;
+    const newestX = new Float32Array(newest.length * stride);
+    newest.forEach((i, k) => newestX.set(fitted.x.subarray(i * stride, (i + 1) * stride), k * stride));
+    const newestOut = await predictWindows(model, { ...fitted, x: newestX, count: newest.length });
+    const shift = calibrationShift(spec, newestOut, newest.map((i) => fitted.actual[i]!));
     if (shift !== 0) shiftOutput(model, shift);
     const seconds = (performance.now() - started) / 1000;
     const after = await score();
@@ -322,14 +328,17 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
     // The level on the validation days: the head's bias takes the shift that makes the
     // predictions sum to the actual values there (see calibrationShift). Kept in the
     // snapshot, so a reload or a resume starts from the calibrated model.
-    const shift = calibrationShift(spec, await predictWindows(model, s.valid), s.valid.actual);
+    const validOut = await predictWindows(model, s.valid);
+    const shift = calibrationShift(spec, validOut, s.valid.actual);
     if (shift !== 0) {
       shiftOutput(model, shift);
+      // The head is linear: the calibrated model's outputs are these plus the shift.
+      for (let i = 0; i < validOut.length; i++) validOut[i]! += shift;
       s.snapshot = await snapshot(model);
       // A resume compares its epochs with the model it starts from: the calibrated one.
-      s.bestValidLoss = await evaluateLoss(model, s.valid, lossFor(spec));
+      s.bestValidLoss = meanLoss(lossFor(spec), s.valid.y, validOut, s.valid.count);
     }
-    const [testOut, validOut] = [await predictWindows(model, s.test), await predictWindows(model, s.valid)];
+    const testOut = await predictWindows(model, s.test);
     let trainMean = 0;
     for (let i = 0; i < s.train.count; i++) trainMean += s.train.actual[i]!;
     trainMean /= Math.max(1, s.train.count);
