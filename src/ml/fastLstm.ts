@@ -64,16 +64,19 @@ export type FastLoss = 'mse' | 'binaryCrossentropy' | RateDeviance;
 
 /** Per-sample scaled rate deviance `[B, 1]` of outputs `p` against targets `y`, both in model space. */
 export function rateDevianceTerms(loss: RateDeviance, y: tf.Tensor, p: tf.Tensor): tf.Tensor2D {
-  return tf.tidy(() => {
-    // Logits of the predicted (q) and observed (r) rates; log-probabilities through softplus, stable at any logit.
-    const lq = tf.add(tf.mul(p, loss.std), loss.mean);
-    const lr = tf.add(tf.mul(y, loss.std), loss.mean);
-    const r = tf.sigmoid(lr);
-    // KL(r ‖ q) = r (log r − log q) + (1 − r)(log(1 − r) − log(1 − q)); with log s = ℓ − softplus(ℓ) and
-    // log(1 − s) = −softplus(ℓ) it is softplus(ℓq) − softplus(ℓr) − r (ℓq − ℓr), with fewer terms to cancel.
-    const kl = tf.sub(tf.sub(tf.softplus(lq), tf.softplus(lr)), tf.mul(r, tf.sub(lq, lr)));
-    return tf.mul(kl, rateDevianceScale(loss)) as tf.Tensor2D;
-  });
+  return tf.tidy(() => rateDevianceParts(loss, y, p).terms);
+}
+
+/** The scaled deviance terms with the observed rate r and the logit ℓq they came from (the gradient reuses them). Call inside tf.tidy. */
+function rateDevianceParts(loss: RateDeviance, y: tf.Tensor, p: tf.Tensor): { terms: tf.Tensor2D; lq: tf.Tensor; r: tf.Tensor } {
+  // Logits of the predicted (q) and observed (r) rates; log-probabilities through softplus, stable at any logit.
+  const lq = tf.add(tf.mul(p, loss.std), loss.mean);
+  const lr = tf.add(tf.mul(y, loss.std), loss.mean);
+  const r = tf.sigmoid(lr);
+  // KL(r ‖ q) = r (log r − log q) + (1 − r)(log(1 − r) − log(1 − q)); with log s = ℓ − softplus(ℓ) and
+  // log(1 − s) = −softplus(ℓ) it is softplus(ℓq) − softplus(ℓr) − r (ℓq − ℓr), with fewer terms to cancel.
+  const kl = tf.sub(tf.sub(tf.softplus(lq), tf.softplus(lr)), tf.mul(r, tf.sub(lq, lr)));
+  return { terms: tf.mul(kl, rateDevianceScale(loss)) as tf.Tensor2D, lq, r };
 }
 
 /**
@@ -329,7 +332,6 @@ export function dropoutMask(shape: [number, number], rate: number): tf.Tensor2D 
   return tf.tidy(() => tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(shape), rate), 'float32'), 1 - rate));
 }
 
-/** The state of every LSTM layer, one row per sequence. */
 /** An LSTM stack's state on the host: per layer, `B × units` values, row by row. */
 export interface LstmState {
   readonly h: readonly Float32Array[];
@@ -509,11 +511,10 @@ export function fastGradients(net: FastLstm, steps: readonly tf.Tensor2D[], y: t
       lossValue = tf.mean(tf.mul(weighted, diff));
       dLogits = tf.mul(weighted, 2 / B);
     } else if (typeof loss === 'object') {
-      const perSample = rateDevianceTerms(loss, y, p);
-      lossValue = tf.mean(weights ? tf.mul(perSample, weights) : perSample);
+      const { terms, lq, r } = rateDevianceParts(loss, y, p);
+      lossValue = tf.mean(weights ? tf.mul(terms, weights) : terms);
       // d/dv of the scaled KL: scale × (q − r) × std, q and r the predicted and observed rates.
-      const rate = (v: tf.Tensor) => tf.sigmoid(tf.add(tf.mul(v, loss.std), loss.mean));
-      const grad = tf.mul(tf.sub(rate(p), rate(y)), (rateDevianceScale(loss) * loss.std) / B);
+      const grad = tf.mul(tf.sub(tf.sigmoid(lq), r), (rateDevianceScale(loss) * loss.std) / B);
       dLogits = weights ? tf.mul<tf.Tensor2D>(grad, weights) : (grad as tf.Tensor2D);
     } else {
       const onePlus = tf.add(p, LOG_EPSILON);
