@@ -107,6 +107,18 @@ describe('fastLstmOf', () => {
   });
 });
 
+/** fastGradients' loss and gradients against tf.js autodiff of `reference` (the same loss through the Layers model). */
+async function expectAutodiffMatch(model: tf.LayersModel, net: FastLstm, c: Case, loss: FastLoss, reference: (y: tf.Tensor2D, p: tf.Tensor) => tf.Scalar, weights?: tf.Tensor2D): Promise<void> {
+  const { x, steps, y } = inputs(c);
+  const expected = tf.variableGrads(() => reference(y, model.apply(x, { training: false }) as tf.Tensor), [...net.variables]);
+  const fast = fastGradients(net, steps, y, loss, undefined, weights);
+  await expectClose(fast.loss, expected.value, 1e-5);
+  for (const v of net.variables) await expectClose(fast.gradients[v.name]!, expected.grads[v.name]!, 1e-4);
+  tf.dispose([x, y, fast.loss, expected.value, ...steps]);
+  tf.dispose(fast.gradients);
+  tf.dispose(expected.grads);
+}
+
 function checks(c: Case): void {
   const kind: FastLoss = c.settings.output === 'binary' ? 'binaryCrossentropy' : 'mse';
 
@@ -121,33 +133,24 @@ function checks(c: Case): void {
   });
 
   it('has the loss and gradients of tf.js autodiff through the Layers model', async () => {
-    await withModel(c, async (model, net) => {
-      const { x, steps, y } = inputs(c);
-      const reference = tf.variableGrads(() => lossOf(kind, y, model.apply(x, { training: false }) as tf.Tensor), [...net.variables]);
-      const fast = fastGradients(net, steps, y, kind);
-      await expectClose(fast.loss, reference.value, 1e-5);
-      for (const v of net.variables) await expectClose(fast.gradients[v.name]!, reference.grads[v.name]!, 1e-4);
-      tf.dispose([x, y, fast.loss, reference.value, ...steps]);
-      tf.dispose(fast.gradients);
-      tf.dispose(reference.grads);
-    });
+    await withModel(c, (model, net) => expectAutodiffMatch(model, net, c, kind, (y, p) => lossOf(kind, y, p)));
   });
 
   it('weights each sample\'s loss: the mean of the weighted terms (a zero weight included)', async () => {
     await withModel(c, async (model, net) => {
-      const { x, steps, y } = inputs(c);
       const weights = tf.tensor2d(Array.from({ length: c.batch }, (_, i) => (i === 1 ? 0 : 0.25 + i)), [c.batch, 1]);
-      const reference = tf.variableGrads(() => {
-        const p = model.apply(x, { training: false }) as tf.Tensor;
-        const terms = kind === 'mse' ? tf.squaredDifference(y, p) : tf.losses.logLoss(y, p, undefined, undefined, tf.Reduction.NONE);
-        return tf.mean(tf.mul(terms, weights));
-      }, [...net.variables]);
-      const fast = fastGradients(net, steps, y, kind, undefined, weights);
-      await expectClose(fast.loss, reference.value, 1e-5);
-      for (const v of net.variables) await expectClose(fast.gradients[v.name]!, reference.grads[v.name]!, 1e-4);
-      tf.dispose([x, y, weights, fast.loss, reference.value, ...steps]);
-      tf.dispose(fast.gradients);
-      tf.dispose(reference.grads);
+      await expectAutodiffMatch(
+        model,
+        net,
+        c,
+        kind,
+        (y, p) => {
+          const terms = kind === 'mse' ? tf.squaredDifference(y, p) : tf.losses.logLoss(y, p, undefined, undefined, tf.Reduction.NONE);
+          return tf.mean(tf.mul(terms, weights));
+        },
+        weights,
+      );
+      weights.dispose();
     });
   });
 }
@@ -159,16 +162,7 @@ describe('rate deviance', () => {
   const regression = cases.filter((c) => c.settings.output !== 'binary' && !c.hard);
 
   it.each(regression)('$name: has the loss and gradients of autodiff through rateDevianceTerms', async (c) => {
-    await withModel(c, async (model, net) => {
-      const { x, steps, y } = inputs(c);
-      const reference = tf.variableGrads(() => tf.mean(rateDevianceTerms(loss, y, model.apply(x, { training: false }) as tf.Tensor)), [...net.variables]);
-      const fast = fastGradients(net, steps, y, loss);
-      await expectClose(fast.loss, reference.value, 1e-5);
-      for (const v of net.variables) await expectClose(fast.gradients[v.name]!, reference.grads[v.name]!, 1e-4);
-      tf.dispose([x, y, fast.loss, reference.value, ...steps]);
-      tf.dispose(fast.gradients);
-      tf.dispose(reference.grads);
-    });
+    await withModel(c, (model, net) => expectAutodiffMatch(model, net, c, loss, (y, p) => tf.mean(rateDevianceTerms(loss, y, p))));
   });
 
   it.each([

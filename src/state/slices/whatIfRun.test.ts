@@ -41,6 +41,13 @@ const store = () => create<AppState>()((...a) => ({ ...createWhatIfSlice(...a) }
 /** Lets the fake worker's answers and the slice's follow-up requests run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 const CURVE_PLANS = 3 + 2 * CURVE_POINTS;
+/** A store with the context loaded and its first update (numbers and curves) answered. */
+async function loaded(): Promise<ReturnType<typeof store>> {
+  const s = store();
+  await s.getState().loadWhatIfContext();
+  await settle();
+  return s;
+}
 
 describe('the what-if update: numbers first, then the curves that changed', () => {
   beforeEach(() => {
@@ -53,9 +60,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
   afterEach(() => vi.unstubAllGlobals());
 
   it('asks for the scenario and no promotion, then every curve; then only the curves a lever move changed', async () => {
-    const s = store();
-    await s.getState().loadWhatIfContext();
-    await settle();
+    const s = await loaded();
     // The curves in passes of at most CURVE_CHUNK_PLANS plans: promo_type and discount_pct, then ad_spend.
     expect(worker.requests.map((r) => r.plans.length)).toEqual([2, 3 + CURVE_POINTS, CURVE_POINTS]);
     let state = s.getState();
@@ -80,9 +85,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
   });
 
   it('keeps the charts on the last complete answer until the new curves are in', async () => {
-    const s = store();
-    await s.getState().loadWhatIfContext();
-    await settle();
+    const s = await loaded();
     const before = s.getState().whatIfCharts;
     worker.hold = true;
     s.getState().setLever('ad_spend', 500);
@@ -100,9 +103,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
   });
 
   it('drops an answer for the model before and answers the new one', async () => {
-    const s = store();
-    await s.getState().loadWhatIfContext();
-    await settle();
+    const s = await loaded();
     worker.hold = true;
     s.getState().setLever('discount_pct', 30);
     worker.context = context(); // a re-trained model: a new context
@@ -123,9 +124,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
   });
 
   it('answers a newer input after the curve pass in flight, not after all the curves', async () => {
-    const s = store();
-    await s.getState().loadWhatIfContext();
-    await settle();
+    const s = await loaded();
     worker.hold = true;
     const sent = worker.requests.length;
     s.getState().setLever('promo_type', 'percent_off'); // from gift
@@ -160,9 +159,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
   });
 
   it('skips the curves when a newer input arrived during the numbers', async () => {
-    const s = store();
-    await s.getState().loadWhatIfContext();
-    await settle();
+    const s = await loaded();
     worker.hold = true;
     const sent = worker.requests.length;
     s.getState().setLever('ad_spend', 100);
