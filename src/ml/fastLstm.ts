@@ -245,11 +245,26 @@ export function releaseDisposedWeights(): number {
   return freed;
 }
 
+/**
+ * What the variables hold now: tf.js gives a variable a new data id on every
+ * assign (an optimiser step, restoring the best epoch, a calibration shift),
+ * so equal tokens mean the same weights.
+ */
+export function dataToken(variables: readonly tf.Variable[]): readonly object[] {
+  return variables.map((v) => v.dataId as object);
+}
+
+/** Whether `variables` still hold what they held when `token` was taken. */
+export function holdsData(variables: readonly tf.Variable[], token: readonly object[]): boolean {
+  return variables.length === token.length && variables.every((v, k) => v.dataId === token[k]);
+}
+
 function cachedGateWeights(layer: FastLstmLayer): GateWeights {
   releaseDisposedWeights();
-  const token = [layer.kernel.dataId, layer.recurrent.dataId, layer.bias.dataId];
+  const variables = [layer.kernel, layer.recurrent, layer.bias];
   const hit = inferenceWeights.get(layer);
-  if (hit && hit.token.every((t, k) => t === token[k])) return hit.weights;
+  if (hit && holdsData(variables, hit.token)) return hit.weights;
+  const token = dataToken(variables);
   if (hit) tf.dispose(tensorsOf(hit.weights));
   let weights: GateWeights | null = null;
   tf.tidy(() => {

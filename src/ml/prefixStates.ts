@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { dataToken, holdsData } from './fastLstm';
 
 /** The LSTM state (every layer's h and c) after one prefix, and the inputs it was computed from. */
 export interface PrefixState {
@@ -31,9 +32,8 @@ export class PrefixStates {
 
   /** Empties the store unless `variables` still hold the data they held at the last call. */
   validate(variables: readonly tf.Variable[]): void {
-    const token = variables.map((v) => v.dataId as object);
-    if (token.length === this.token.length && token.every((id, k) => id === this.token[k])) return;
-    this.token = token;
+    if (holdsData(variables, this.token)) return;
+    this.token = dataToken(variables);
     this.entries.clear();
     this.hits = 0;
     this.misses = 0;

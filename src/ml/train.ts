@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../lib/random';
-import { fastGradients, fastLstmOf, fastPredict, fastRun, fastRunOutput, rateDevianceScale, rateDevianceTerms, stepInputs, type FastLoss, type FastLstm, type RateDeviance } from './fastLstm';
+import { dataToken, fastGradients, fastLstmOf, fastPredict, fastRun, fastRunOutput, holdsData, rateDevianceScale, rateDevianceTerms, stepInputs, type FastLoss, type FastLstm, type RateDeviance } from './fastLstm';
 import { PrefixStates, type PrefixState } from './prefixStates';
 import type { TrainSettings } from './settings';
 import type { FeatureSpec, SharedPrefixes, Windows } from './types';
@@ -153,13 +153,13 @@ async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Arra
     toRun.forEach(({ window }, r) => prefixX.set(x.subarray(window * stride, (window + 1) * stride), r * stride));
     const rows = { offsets: new Int32Array(toRun.length), lengths: Int32Array.from(toRun, ({ input }) => input.length / F) };
     // The weights these states belong to: the read-back yields, and a training step may assign new ones meanwhile.
-    const weights = view.variables.map((v) => v.dataId);
+    const weights = dataToken(view.variables);
     const { h, c } = await fastRun(view, prefixX, L, F, rows, null);
     const fresh = toRun.map(({ input }, r): PrefixState => {
       const row = (all: readonly Float32Array[]) => all.map((layer) => layer.slice((r * layer.length) / toRun.length, ((r + 1) * layer.length) / toRun.length));
       return { input, h: row(h), c: row(c) };
     });
-    if (view.variables.every((v, k) => v.dataId === weights[k])) fresh.forEach((state) => store.set(state));
+    if (holdsData(view.variables, weights)) fresh.forEach((state) => store.set(state));
     for (let i = 0; i < count; i++) {
       const s = stateOf[i];
       if (typeof s === 'number') stateOf[i] = fresh[s]!;
