@@ -1,4 +1,6 @@
 import { useRef } from 'react';
+import { formatNumber } from '../lib/i18n';
+import { useLocale } from '../state/i18n';
 import { ChartFrame } from './ChartFrame';
 import { linearScale, niceTicks, paddedDomain } from './scale';
 import { Axes, bandPath, linePath, useWidth, type Plot } from './svgParts';
@@ -13,7 +15,6 @@ export interface CurvePoint {
 
 const HEIGHT = 170;
 const MARGIN = { top: 8, right: 12, bottom: 22, left: 58 };
-const leverFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
 
 /**
  * One lever's response curve: the outcome across the lever with its band (a
@@ -35,6 +36,7 @@ export function CurveChart(props: {
   formatValue: (v: number) => string;
 }) {
   const { points, categorical, current, formatValue } = props;
+  const locale = useLocale();
   const box = useRef<HTMLDivElement>(null);
   const width = useWidth(box);
   const plot: Plot = { left: MARGIN.left, right: Math.max(MARGIN.left + 40, width - MARGIN.right), top: MARGIN.top, bottom: HEIGHT - MARGIN.bottom };
@@ -49,7 +51,7 @@ export function CurveChart(props: {
   const xAt = (p: CurvePoint, k: number) => (categorical ? plot.left + slot * (k + 0.5) : xNumeric(p.x));
   const xTicks = categorical
     ? points.map((p, k) => ({ at: xAt(p, k), label: p.label }))
-    : niceTicks(first, last?.x ?? 1, Math.max(2, Math.min(6, Math.floor((plot.right - plot.left) / 60)))).map((v) => ({ at: xNumeric(v), label: leverFormat.format(v) }));
+    : niceTicks(first, last?.x ?? 1, Math.max(2, Math.min(6, Math.floor((plot.right - plot.left) / 60)))).map((v) => ({ at: xNumeric(v), label: formatNumber(locale, v) }));
 
   let currentX: number | null = null;
   if (categorical && current !== null) {
