@@ -86,7 +86,8 @@ export function scenarioView(context: WhatIfContext, scenario: Scenario, result:
   };
   const kpis = sumKpis(main.perSeries, series.length === 1 ? summary(main.aggregated.forecast) : summary(main.aggregated.forecast));
   const noPromotionKpis = sumKpis(none.perSeries, summary(none.aggregated.forecast));
-  const { curves } = buildPlans(context, scenario);
+  // The numbers alone (two plans) have no curves: no layout to build on the slider's path.
+  const { curves } = result.plans.length > 2 ? buildPlans(context, scenario) : { curves: [] };
   return {
     forecast: main.aggregated.forecast,
     noPromotion: none.aggregated.forecast,
