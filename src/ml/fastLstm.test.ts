@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { dropoutMask, fastGradients, fastLstmOf, fastPredict, rateDevianceTerms, stepInputs, type FastLoss, type FastLstm } from './fastLstm';
+import { dropoutMask, fastGradients, fastLstmOf, fastPredict, fastRunOutput, PassStopped, rateDevianceTerms, stepInputs, type FastLoss, type FastLstm } from './fastLstm';
 import { seededValues } from './backends';
 import { buildLstmModel, type LstmModelSettings } from './lstm';
 import { checkCpuBackendWithoutLeaks, onWasmBackend } from './tfTesting';
@@ -231,5 +231,23 @@ describe('dropout', () => {
     expect(kept.length / values.length).toBeGreaterThan(0.65);
     expect(kept.length / values.length).toBeLessThan(0.75);
     for (const v of kept) expect(v).toBeCloseTo(1 / 0.7, 5);
+  });
+});
+
+describe('a pass asked to stop', () => {
+  const two = cases[2]!;
+  it.each([0, 1, 6])('stops before its step %i, leaving no tensor behind; never asked to stop, it answers as before', async (at) => {
+    await withModel(two, async (_, net) => {
+      const { windowLength: T, featureCount: F } = two.settings;
+      const x = seededValues(3 * T * F, 5);
+      const rows = { offsets: Int32Array.from([0, 1, T - 2]), lengths: Int32Array.from([T, T - 1, 2]) };
+      const plain = await fastRunOutput(net, x, T, F, rows, null);
+      const before = tf.memory().numTensors;
+      let asked = 0;
+      await expect(fastRunOutput(net, x, T, F, rows, null, () => asked++ >= at)).rejects.toBeInstanceOf(PassStopped);
+      expect(asked).toBe(at + 1);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(Array.from(await fastRunOutput(net, x, T, F, rows, null, () => false))).toEqual(Array.from(plain));
+    });
   });
 });

@@ -378,9 +378,21 @@ export async function fastRun(net: FastLstm, x: Float32Array, T: number, F: numb
   }
 }
 
-/** {@link fastRun}'s model outputs `[B]` (in row order) instead of the states: only the last layer's final h goes through the head. */
-export async function fastRunOutput(net: FastLstm, x: Float32Array, T: number, F: number, rows: RaggedRows, initial: LstmState | null): Promise<Float32Array> {
-  const run = runPacked(net, x, T, F, rows, initial, false);
+/** Thrown by a pass whose `stop` said yes before one of its steps (its tensors are freed). */
+export class PassStopped extends Error {
+  constructor() {
+    super('The pass was stopped: a newer request made it stale');
+    this.name = 'PassStopped';
+  }
+}
+
+/**
+ * {@link fastRun}'s model outputs `[B]` (in row order) instead of the states:
+ * only the last layer's final h goes through the head. `stop` is asked before
+ * each step; yes throws {@link PassStopped}.
+ */
+export async function fastRunOutput(net: FastLstm, x: Float32Array, T: number, F: number, rows: RaggedRows, initial: LstmState | null, stop?: () => boolean): Promise<Float32Array> {
+  const run = runPacked(net, x, T, F, rows, initial, false, stop);
   const output = tf.tidy(() => fastHead(net, run.h[0]!));
   tf.dispose(run.h);
   try {
@@ -405,7 +417,7 @@ export function unsortRows(sorted: Float32Array, order: Int32Array, width: numbe
  * `states` false collects only the last layer's final h (c stays empty).
  * The caller owns the tensors.
  */
-function runPacked(net: FastLstm, x: Float32Array, T: number, F: number, rows: RaggedRows, initial: LstmState | null, states: boolean): { h: tf.Tensor2D[]; c: tf.Tensor2D[]; order: Int32Array } {
+function runPacked(net: FastLstm, x: Float32Array, T: number, F: number, rows: RaggedRows, initial: LstmState | null, states: boolean, stop?: () => boolean): { h: tf.Tensor2D[]; c: tf.Tensor2D[]; order: Int32Array } {
   const B = rows.lengths.length;
   let longest = 0;
   for (let b = 0; b < B; b++) {
@@ -453,6 +465,7 @@ function runPacked(net: FastLstm, x: Float32Array, T: number, F: number, rows: R
       const hDone: tf.Tensor2D[] = [];
       const cDone: tf.Tensor2D[] = [];
       inputs.forEach((input, j) => {
+        if (stop?.()) throw new PassStopped();
         const n = active[j]!;
         if (hs && hs.shape[0] !== n) {
           hs = tf.slice(hs, [0, 0], [n, -1]);

@@ -127,7 +127,7 @@ export function prefixStatesOf(model: tf.LayersModel): PrefixStates | null {
  * {@link PrefixStates}), then every window runs only its own remaining steps
  * from that state.
  */
-async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Array, count: number, L: number, F: number, shared: SharedPrefixes): Promise<Float32Array> {
+async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Array, count: number, L: number, F: number, shared: SharedPrefixes, stop?: () => boolean): Promise<Float32Array> {
   if (count === 0) return new Float32Array(0);
   const stride = L * F;
   // Per group: its state, or (not yet known) its place among the prefixes to run.
@@ -176,18 +176,19 @@ async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Arra
     });
   const offsets = shared.prefix.subarray(0, count);
   const anyPrefix = stateOf.some((s) => s !== null);
-  return fastRunOutput(view, x, L, F, { offsets, lengths: Int32Array.from(offsets, (p) => L - p) }, anyPrefix ? { h: initialOf('h'), c: initialOf('c') } : null);
+  return fastRunOutput(view, x, L, F, { offsets, lengths: Int32Array.from(offsets, (p) => L - p) }, anyPrefix ? { h: initialOf('h'), c: initialOf('c') } : null, stop);
 }
 
 /**
  * The model's outputs `[count]` for `count` windows of `L × F` values
  * (row-major, window by window), in model space. One forward pass: the fast
  * LSTM pass where the model allows it (with `shared`, each shared prefix
- * runs once), else `model.predict`.
+ * runs once; `stop`, asked before each step after the prefixes, may end it
+ * with PassStopped), else `model.predict`.
  */
-export async function predictValues(model: tf.LayersModel, x: Float32Array, count: number, L: number, F: number, shared?: SharedPrefixes): Promise<Float32Array> {
+export async function predictValues(model: tf.LayersModel, x: Float32Array, count: number, L: number, F: number, shared?: SharedPrefixes, stop?: () => boolean): Promise<Float32Array> {
   const view = fastView(model);
-  if (view && shared) return predictShared(view, prefixStatesOf(model)!, x, count, L, F, shared);
+  if (view && shared) return predictShared(view, prefixStatesOf(model)!, x, count, L, F, shared, stop);
   let output: tf.Tensor;
   if (view) {
     const steps = stepInputs(x, count, L, F);

@@ -20,6 +20,14 @@ export interface PlanSpec {
   readonly levers: Readonly<Record<string, RawValue>>;
 }
 
+/** Response curves asked for compactly: per lever, the values it visits. */
+export type CurveLevers = readonly { readonly lever: string; readonly values: readonly RawValue[] }[];
+
+/** The plans of response curves: `base` with one lever at each of its values, lever by lever (everything else held). */
+export function curvePlans(base: PlanSpec, curves: CurveLevers): PlanSpec[] {
+  return curves.flatMap(({ lever, values }) => values.map((value) => ({ ...base, levers: { ...base.levers, [lever]: value } })));
+}
+
 /** Where each window of a batch belongs: plan `plan`, series `series`, plan step `day`. */
 export interface PlanLayout {
   readonly plan: number;

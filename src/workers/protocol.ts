@@ -13,7 +13,7 @@ import type { EvaluationReport } from '../ml/evaluate';
 import type { BatchProgress, EpochResult, StopReason, TrainSettings } from '../ml/train';
 import type { BackendName, BackendReport } from '../ml/backends';
 import type { Dataset } from '../ml/types';
-import type { PlanSpec } from '../ml/whatif';
+import type { CurveLevers, PlanSpec } from '../ml/whatif';
 import type { OptimizeRequest, OptimizerLevers, PlanRow } from '../ml/planOptimizer';
 import type { RestoredTraining } from './handlers/mlHandler';
 import type { BundleColumn, BundleError } from '../ml/bundle';
@@ -148,6 +148,15 @@ export interface SeriesForecast {
 /** Plans to forecast in one batched forward pass: [scenario, no promotion, ...curve points]. */
 export interface WhatIfRequest {
   readonly plans: readonly PlanSpec[];
+  /**
+   * Response curves, sent compact: `base` with one lever at each of its
+   * values (see curvePlans). Their plans follow `plans` in the answer.
+   */
+  readonly curves?: { readonly base: PlanSpec; readonly levers: CurveLevers };
+  /** With the shared channel: the pass stops, answering null, once the UI's generation moves past this one. */
+  readonly generation?: number;
+  /** With the shared channel: the answer is also written there (the UI waits for it in the frame). */
+  readonly shared?: boolean;
 }
 
 /** Per plan: per series × day (row-major, series in the plan's order) forecasts in target units. */
@@ -192,6 +201,7 @@ export interface WhatIfContext {
 export type MlRequest =
   | { readonly type: 'train'; readonly id: number; readonly dataset: Dataset; readonly settings: TrainSettings; readonly backend: BackendChoice }
   | { readonly type: 'whatif'; readonly id: number; readonly request: WhatIfRequest }
+  | { readonly type: 'channel'; readonly id: number; readonly buffer: SharedArrayBuffer }
   | { readonly type: 'context'; readonly id: number }
   | { readonly type: 'optimize'; readonly id: number; readonly request: OptimizeRequest }
   | { readonly type: 'restore'; readonly id: number }
@@ -250,7 +260,8 @@ export type MlResponse =
   | { readonly type: 'event'; readonly id: number; readonly event: TrainEvent }
   | { readonly type: 'trained'; readonly id: number; readonly result: Result<TrainResult, TrainFailure> }
   | { readonly type: 'forecast'; readonly id: number; readonly forecast: SeriesForecast }
-  | { readonly type: 'whatif'; readonly id: number; readonly result: WhatIfResult }
+  /** null: the pass stopped, a newer input made it stale. */
+  | { readonly type: 'whatif'; readonly id: number; readonly result: WhatIfResult | null }
   | { readonly type: 'context'; readonly id: number; readonly context: WhatIfContext | null }
   | { readonly type: 'optimized'; readonly id: number; readonly result: Result<OptimizeResult, string> }
   | { readonly type: 'restored'; readonly id: number; readonly restored: RestoredTraining | null }

@@ -5,24 +5,47 @@ import type { AppState } from '../store';
 import { CURVE_CHUNK_PLANS, CURVE_POINTS, createWhatIfSlice, curveChunks } from './whatIfSlice';
 
 // The ml worker, faked: every plan's forecast is 1000 × the request's number + its index in it; `hold` keeps answers back.
-const worker = vi.hoisted(() => ({ requests: [] as WhatIfRequest[], held: [] as (() => void)[], hold: false, context: null as unknown }));
-vi.mock('../../workers/clients/mlClient', () => ({
-  mlClient: () => ({
-    context: async () => worker.context,
-    whatIf: (request: WhatIfRequest): Promise<WhatIfResult> => {
-      const n = worker.requests.push(request) - 1;
-      const answer = (): WhatIfResult => ({
-        plans: request.plans.map((p, i): PlanForecast => ({ mean: new Float64Array(p.horizon).fill(1000 * n + i), lower: new Float64Array(p.horizon), upper: new Float64Array(p.horizon) })),
-        actual: new Float64Array(7).fill(NaN),
-        days: [],
-        inferenceMs: 1,
-        windows: request.plans.length * 7,
-      });
-      if (!worker.hold) return Promise.resolve(answer());
-      return new Promise((resolve) => worker.held.push(() => resolve(answer())));
-    },
-  }),
-}));
+// With `shared`, the client has a shared channel: numbers come within the frame (unless `late`), and a curve pass of an
+// older generation answers null (it stopped).
+const worker = vi.hoisted(() => ({ requests: [] as WhatIfRequest[], held: [] as (() => void)[], hold: false, context: null as unknown, shared: false, late: false, generation: 0 }));
+vi.mock('../../workers/clients/mlClient', async () => {
+  const { curvePlans } = await import('../../ml/whatif');
+  const answer = (request: WhatIfRequest, n: number): WhatIfResult => {
+    const plans = [...request.plans, ...(request.curves ? curvePlans(request.curves.base, request.curves.levers) : [])];
+    return {
+      plans: plans.map((p, i): PlanForecast => ({ mean: new Float64Array(p.horizon).fill(1000 * n + i), lower: new Float64Array(p.horizon), upper: new Float64Array(p.horizon) })),
+      actual: new Float64Array(7).fill(NaN),
+      days: [],
+      inferenceMs: 1,
+      windows: plans.length * 7,
+    };
+  };
+  const whatIf = (request: WhatIfRequest): Promise<WhatIfResult | null> => {
+    const n = worker.requests.push(request) - 1;
+    const reply = () => (request.generation !== undefined && request.generation !== worker.generation ? null : answer(request, n));
+    if (!worker.hold) return Promise.resolve(reply());
+    return new Promise((resolve) => worker.held.push(() => resolve(reply())));
+  };
+  return {
+    mlClient: () => ({
+      context: async () => worker.context,
+      whatIf,
+      get channel() {
+        return worker.shared ? { bump: () => ++worker.generation } : null;
+      },
+      whatIfWithin: (request: WhatIfRequest) => {
+        const n = worker.requests.length;
+        const reply = whatIf(request);
+        return { answer: worker.late ? null : answer(request, n), reply };
+      },
+    }),
+  };
+});
+
+/** Plans a request asks for: its own and its curves' points. */
+const planCount = (r: WhatIfRequest) => r.plans.length + (r.curves?.levers.reduce((n, c) => n + c.values.length, 0) ?? 0);
+/** The value of `lever` in a request's first plan. */
+const leverOf = (r: WhatIfRequest, lever: string) => (r.plans[0] ?? r.curves!.base).levers[lever];
 
 function context(): WhatIfContext {
   return {
@@ -40,6 +63,8 @@ function context(): WhatIfContext {
 const store = () => create<AppState>()((...a) => ({ ...createWhatIfSlice(...a) }) as AppState);
 /** Lets the fake worker's answers and the slice's follow-up requests run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** Lets the animation frame an input asked for run (requests go out in it). */
+const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 1));
 const CURVE_PLANS = 3 + 2 * CURVE_POINTS;
 /** A store with the context loaded and its first update (numbers and curves) answered. */
 async function loaded(): Promise<ReturnType<typeof store>> {
@@ -55,6 +80,9 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     worker.held = [];
     worker.hold = false;
     worker.context = context();
+    worker.shared = false;
+    worker.late = false;
+    worker.generation = 0;
     vi.stubGlobal('requestAnimationFrame', (callback: (t: number) => void) => setTimeout(() => callback(0), 0));
   });
   afterEach(() => vi.unstubAllGlobals());
@@ -62,7 +90,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
   it('asks for the scenario and no promotion, then every curve; then only the curves a lever move changed', async () => {
     const s = await loaded();
     // The curves in passes of at most CURVE_CHUNK_PLANS plans: promo_type and discount_pct, then ad_spend.
-    expect(worker.requests.map((r) => r.plans.length)).toEqual([2, 3 + CURVE_POINTS, CURVE_POINTS]);
+    expect(worker.requests.map((r) => planCount(r))).toEqual([2, 3 + CURVE_POINTS, CURVE_POINTS]);
     let state = s.getState();
     expect(state.whatIfAnswered).toBe(state.scenario);
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
@@ -72,8 +100,8 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     s.getState().setLever('discount_pct', 20);
     await settle();
     // discount_pct's own curve holds everything but discount_pct: it is reused.
-    expect(worker.requests.slice(3).map((r) => r.plans.length)).toEqual([2, CURVE_PLANS - CURVE_POINTS]);
-    expect(worker.requests[4]!.plans.every((p) => p.levers['discount_pct'] === 20)).toBe(true);
+    expect(worker.requests.slice(3).map((r) => planCount(r))).toEqual([2, CURVE_PLANS - CURVE_POINTS]);
+    expect(worker.requests[4]!.curves!.base.levers['discount_pct'] === 20).toBe(true);
     state = s.getState();
     expect(state.whatIfCharts?.result.plans).toHaveLength(2 + CURVE_PLANS);
     // Each curve in its place: promo_type's from the new answer, discount_pct's kept from the first, ad_spend's new.
@@ -89,6 +117,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     const before = s.getState().whatIfCharts;
     worker.hold = true;
     s.getState().setLever('ad_spend', 500);
+    await nextFrame();
     worker.held.shift()!(); // the numbers
     await settle();
     let state = s.getState();
@@ -106,6 +135,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     const s = await loaded();
     worker.hold = true;
     s.getState().setLever('discount_pct', 30);
+    await nextFrame();
     worker.context = context(); // a re-trained model: a new context
     await s.getState().loadWhatIfContext();
     expect(s.getState().whatIfAnswered).toBeNull();
@@ -120,7 +150,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(state.whatIfContext).toBe(worker.context);
     expect(state.whatIfAnswered).toBe(state.scenario);
     // A new context: no curve is reused.
-    expect(worker.requests.slice(-2).map((r) => r.plans.length)).toEqual([3 + CURVE_POINTS, CURVE_POINTS]);
+    expect(worker.requests.slice(-2).map((r) => planCount(r))).toEqual([3 + CURVE_POINTS, CURVE_POINTS]);
   });
 
   it('answers a newer input after the curve pass in flight, not after all the curves', async () => {
@@ -128,14 +158,16 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     worker.hold = true;
     const sent = worker.requests.length;
     s.getState().setLever('promo_type', 'percent_off'); // from gift
+    await nextFrame();
     worker.held.shift()!(); // the numbers for percent_off
     await settle();
     s.getState().setLever('promo_type', 'none'); // arrives during the first curve pass
+    await nextFrame();
     worker.hold = false;
-    worker.held.shift()!(); // that pass
+    worker.held.splice(0).forEach((release) => release()); // that pass, then none's numbers
     await settle();
     // percent_off: numbers and one curve pass (discount_pct), then straight to none's numbers and curves; no ad_spend pass for percent_off.
-    expect(worker.requests.slice(sent).map((r) => [r.plans.length, r.plans[0]!.levers['promo_type']])).toEqual([
+    expect(worker.requests.slice(sent).map((r) => [planCount(r), leverOf(r, 'promo_type')])).toEqual([
       [2, 'percent_off'],
       [CURVE_POINTS, 'percent_off'],
       [2, 'none'],
@@ -158,16 +190,64 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     for (const chunk of chunks) if (chunk.length > 1) expect(chunk.reduce((n, c) => n + c.values.length, 0)).toBeLessThanOrEqual(CURVE_CHUNK_PLANS);
   });
 
-  it('skips the curves when a newer input arrived during the numbers', async () => {
+  it('asks once for inputs within one frame, and skips the curves of an input overtaken during its numbers', async () => {
     const s = await loaded();
-    worker.hold = true;
     const sent = worker.requests.length;
-    s.getState().setLever('ad_spend', 100);
-    s.getState().setLever('ad_spend', 200);
+    s.getState().setLever('ad_spend', 50);
+    s.getState().setLever('ad_spend', 100); // the same frame: only the latest goes out
+    worker.hold = true;
+    await nextFrame();
+    s.getState().setLever('ad_spend', 200); // while 100's numbers are out
+    await nextFrame();
     worker.hold = false;
     worker.held.shift()!();
     await settle();
     // The numbers for 100, then the numbers and curves for 200: no curves for 100.
-    expect(worker.requests.slice(sent).map((r) => [r.plans.length, r.plans[0]!.levers['ad_spend']])).toEqual([[2, 100], [2, 200], [CURVE_PLANS - CURVE_POINTS, 200]]);
+    expect(worker.requests.slice(sent).map((r) => [planCount(r), leverOf(r, 'ad_spend')])).toEqual([[2, 100], [2, 200], [CURVE_PLANS - CURVE_POINTS, 200]]);
+    expect(s.getState().whatIfCharts?.scenario).toBe(s.getState().scenario);
+  });
+
+  it('with the shared channel: draws the numbers in the input\'s frame, asks for every curve in one pass, and a stale pass makes way', async () => {
+    worker.shared = true;
+    const s = await loaded();
+    // One curve pass for every curve, for the generation of the input it answers.
+    expect(worker.requests.map((r) => [planCount(r), r.generation])).toEqual([[2, undefined], [CURVE_PLANS, 1]]);
+    const sent = worker.requests.length;
+    worker.hold = true;
+    s.getState().setLever('discount_pct', 10);
+    await nextFrame();
+    // In the frame: the numbers are on screen, though their message is still held back.
+    let state = s.getState();
+    expect(state.whatIfAnswered).toBe(state.scenario);
+    expect(state.whatIfLatencyMs).not.toBeNull();
+    await settle();
+    worker.held.shift()!(); // the numbers' message: nothing more to do
+    await settle();
+    expect(worker.requests.slice(sent).map((r) => [planCount(r), leverOf(r, 'discount_pct'), r.generation])).toEqual([[2, 10, undefined], [CURVE_PLANS - CURVE_POINTS, 10, 2]]);
+    s.getState().setLever('discount_pct', 20); // the pass for 10 is stale now
+    await nextFrame();
+    worker.hold = false;
+    worker.held.splice(0).forEach((release) => release()); // 10's pass (stopped: null), 20's numbers
+    await settle();
+    state = s.getState();
+    expect(worker.requests.slice(sent + 2).map((r) => [planCount(r), leverOf(r, 'discount_pct'), r.generation])).toEqual([[2, 20, undefined], [CURVE_PLANS - CURVE_POINTS, 20, 3]]);
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+    expect(state.whatIfCharts?.result.plans).toHaveLength(2 + CURVE_PLANS);
+  });
+
+  it('with the shared channel: numbers that miss the frame come by message', async () => {
+    worker.shared = true;
+    const s = await loaded();
+    worker.late = true;
+    worker.hold = true;
+    s.getState().setLever('discount_pct', 10);
+    await nextFrame();
+    expect(s.getState().whatIfAnswered).not.toBe(s.getState().scenario);
+    worker.hold = false;
+    worker.held.splice(0).forEach((release) => release());
+    await settle();
+    const state = s.getState();
+    expect(state.whatIfAnswered).toBe(state.scenario);
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
   });
 });

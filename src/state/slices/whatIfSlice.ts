@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { RawValue } from '../../ml/features';
-import type { PlanSpec } from '../../ml/whatif';
+import { curvePlans, type CurveLevers, type PlanSpec } from '../../ml/whatif';
 import { mlClient } from '../../workers/clients/mlClient';
 import type { PlanForecast, WhatIfContext, WhatIfResult } from '../../workers/protocol';
 import type { AppState } from '../store';
@@ -98,22 +98,27 @@ export function scenarioPlans(context: WhatIfContext, scenario: Scenario): [Plan
   return [base, { ...base, promoDuration: 0 }];
 }
 
+/** The response curves of a scenario: per lever, the values it visits (in the context's lever order). */
+export function curveLayout(context: WhatIfContext, points = CURVE_POINTS): CurveLevers {
+  return context.spec.levers.map((lever) => ({ lever, values: curveValues(context, lever, points) }));
+}
+
 /**
  * The plans of one update: [scenario, no promotion, ...every point of every
- * lever's response curve]. The first two are answered first, in a small pass
- * of their own; the curves follow in batched passes of a few levers each (see
- * curveChunks).
+ * lever's response curve], and where each curve's points start. The first
+ * two are answered first, in a small pass of their own; the curves follow,
+ * sent compact (the worker builds their plans with curvePlans).
  */
-export function buildPlans(context: WhatIfContext, scenario: Scenario, points = CURVE_POINTS): { plans: PlanSpec[]; curves: { lever: string; values: RawValue[]; first: number }[] } {
-  const plans: PlanSpec[] = scenarioPlans(context, scenario);
-  const base = plans[0]!;
-  const curves: { lever: string; values: RawValue[]; first: number }[] = [];
-  for (const lever of context.spec.levers) {
-    const values = curveValues(context, lever, points);
-    curves.push({ lever, values, first: plans.length });
-    for (const value of values) plans.push({ ...base, levers: { ...scenario.levers, [lever]: value } });
-  }
-  return { plans, curves };
+export function buildPlans(context: WhatIfContext, scenario: Scenario, points = CURVE_POINTS): { plans: PlanSpec[]; curves: { lever: string; values: readonly RawValue[]; first: number }[] } {
+  const own = scenarioPlans(context, scenario);
+  const layout = curveLayout(context, points);
+  let first: number = own.length;
+  const curves = layout.map((c) => {
+    const at = first;
+    first += c.values.length;
+    return { ...c, first: at };
+  });
+  return { plans: [...own, ...curvePlans(own[0], layout)], curves };
 }
 
 /** The last day with data in any series (day number). */
@@ -185,78 +190,144 @@ export function withCurves(numbers: WhatIfResult, layout: readonly { lever: stri
   return { ...numbers, plans };
 }
 
+/** How long a frame waits for the numbers on the shared channel before it paints without them (ms). */
+export const NUMBERS_WAIT_MS = 8;
+/** After a wait ran out (the worker busy with other work), frames do not wait again for this long (ms). */
+const WAIT_BACKOFF_MS = 250;
+
 export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (set, get) => {
-  // Coalesce input: at most one request in flight; the latest scenario wins.
-  let inFlight = false;
-  let dirty = false;
+  // Input is coalesced into animation frames; in a frame the latest scenario's
+  // numbers are asked for (one request in flight at most) and, with the shared
+  // channel, drawn before the browser paints. Then its curves (one pass in flight).
+  let frameRequested = false;
   let inputAt = 0;
+  /** Counts inputs (the channel's own count where there is one): an answer for an older one is stale. */
+  let generation = 0;
+  let numbersPending = false;
+  /** A frame came while the numbers were pending: ask for the latest once they are in. */
+  let numbersAgain = false;
+  let curvesPending = false;
+  /** Newer numbers came while a curve pass was pending: their curves follow it. */
+  let curvesAgain = false;
+  /** The input time of the scenario the numbers on screen answer. */
+  let answeredInputAt = 0;
+  /** Frames do not wait on the channel before this time (see WAIT_BACKOFF_MS). */
+  let waitAfter = 0;
   // Response curves answered so far, per lever, with the scenario key they answer (see curveKey).
   let curves = new Map<string, { key: string; plans: readonly PlanForecast[] }>();
   let curvesContext: WhatIfContext | null = null;
 
-  const run = async (): Promise<void> => {
-    const { whatIfContext: context, scenario } = get();
-    if (!context || !scenario) return;
-    inFlight = true;
-    dirty = false;
-    const started = inputAt;
-    if (curvesContext !== context) {
-      curves = new Map();
-      curvesContext = context;
+  const failed = (thrown: unknown) => set({ trainError: { kind: 'bug', details: { name: 'Error', message: thrown instanceof Error ? thrown.message : String(thrown) } } });
+
+  /** The curves of the scenario on screen, when its numbers are in: every lever whose curve's inputs changed. */
+  const requestCurves = async (): Promise<void> => {
+    if (curvesPending) {
+      // The pass in flight is for an older scenario (with the channel it stops at its next step).
+      curvesAgain = true;
+      return;
     }
+    const { whatIfContext: context, whatIfAnswered: scenario, whatIfResult: numbers } = get();
+    if (!context || !scenario || !numbers || scenario !== get().scenario) return;
+    const asked = generation;
+    const started = answeredInputAt;
+    const client = mlClient();
+    const layout = curveLayout(context);
+    const missing = layout.filter((c) => curves.get(c.lever)?.key !== curveKey(scenario, c.lever));
+    // With the channel a stale pass stops itself, so one pass asks for every curve; without it,
+    // passes of a few levers each, so that a newer input waits for one pass at most.
+    const passes = client.channel ? [missing] : curveChunks(missing);
+    const base = scenarioPlans(context, scenario)[0];
+    curvesPending = true;
     try {
-      // 1. The numbers: the scenario and no promotion, a small pass answered first (sent
-      // before the curves' plans are even built).
-      const numbers = await mlClient().whatIf({ plans: scenarioPlans(context, scenario) });
-      // Another model or data set arrived meanwhile: this answer is not for it.
-      if (get().whatIfContext !== context) return;
-      // The numbers alone: only the charts draw curves, from whatIfCharts.
-      set({ whatIfResult: numbers, whatIfAnswered: scenario, whatIfCurvesMs: null });
-      // Measured to the next frame: the DOM has the new numbers by then.
-      requestAnimationFrame(() => set({ whatIfLatencyMs: performance.now() - started }));
-      // A newer input goes first; these curves would be stale.
-      if (dirty) return;
-      // 2. The curves, a few levers' points per batched pass: every lever except one whose
-      // curve's inputs did not change (dragging a lever leaves its own curve as it was).
-      // Between passes a newer input goes first, so while the analyst drags, the numbers
-      // wait for at most one pass, and the curves catch up when the drag pauses.
-      const { plans, curves: layout } = buildPlans(context, scenario);
-      const missing = layout.filter((c) => curves.get(c.lever)?.key !== curveKey(scenario, c.lever));
       let windows = numbers.windows;
-      for (const chunk of curveChunks(missing)) {
-        const answer = await mlClient().whatIf({ plans: chunk.flatMap((c) => plans.slice(c.first, c.first + c.values.length)) });
-        if (get().whatIfContext !== context) return;
+      for (const pass of passes) {
+        if (pass.length === 0) continue;
+        const answer = await client.whatIf({ plans: [], curves: { base, levers: pass }, ...(client.channel ? { generation: asked } : {}) });
+        if (!answer || get().whatIfContext !== context) return;
         windows += answer.windows;
         let at = 0;
-        for (const c of chunk) {
+        for (const c of pass) {
           curves.set(c.lever, { key: curveKey(scenario, c.lever), plans: answer.plans.slice(at, at + c.values.length) });
           at += c.values.length;
         }
-        if (dirty) return;
+        // A newer input goes first; its own curves follow.
+        if (asked !== generation) return;
       }
       const answered = new Map([...curves].map(([lever, c]) => [lever, c.plans]));
       set({ whatIfCharts: { scenario, result: { ...withCurves(numbers, layout, answered), windows } } });
       requestAnimationFrame(() => set({ whatIfCurvesMs: performance.now() - started }));
     } catch (thrown) {
-      set({ trainError: { kind: 'bug', details: { name: 'Error', message: thrown instanceof Error ? thrown.message : String(thrown) } } });
+      failed(thrown);
     } finally {
-      inFlight = false;
-      if (dirty) schedule();
+      curvesPending = false;
+      if (curvesAgain) {
+        curvesAgain = false;
+        void requestCurves();
+      }
     }
   };
 
-  // The first input posts at once (before React re-renders the curves); inputs
-  // that arrive while a request is in flight collapse into one, sent when it returns.
-  const schedule = (): void => {
-    dirty = true;
-    if (inFlight) return;
-    void run();
+  /** The numbers (the scenario and no promotion) of the latest scenario. */
+  const requestNumbers = async (): Promise<void> => {
+    const { whatIfContext: context, scenario } = get();
+    if (!context || !scenario) return;
+    if (curvesContext !== context) {
+      curves = new Map();
+      curvesContext = context;
+    }
+    const asked = generation;
+    const started = inputAt;
+    const client = mlClient();
+    numbersPending = true;
+    try {
+      const request = { plans: scenarioPlans(context, scenario) };
+      let answer: WhatIfResult | null = null;
+      if (client.channel && performance.now() >= waitAfter) {
+        // In the frame: the answer drawn now is painted with the moved slider.
+        const within = client.whatIfWithin(request, NUMBERS_WAIT_MS);
+        if (within.answer) {
+          if (get().whatIfContext !== context) return;
+          answeredInputAt = started;
+          set({ whatIfResult: within.answer, whatIfAnswered: scenario, whatIfCurvesMs: null, whatIfLatencyMs: performance.now() - started });
+        } else {
+          waitAfter = performance.now() + WAIT_BACKOFF_MS;
+          answer = await within.reply;
+        }
+      } else answer = await client.whatIf(request);
+      if (answer) {
+        // Another model or data set arrived meanwhile: this answer is not for it.
+        if (get().whatIfContext !== context) return;
+        answeredInputAt = started;
+        set({ whatIfResult: answer, whatIfAnswered: scenario, whatIfCurvesMs: null });
+        // Measured to the next frame: the DOM has the new numbers by then.
+        requestAnimationFrame(() => set({ whatIfLatencyMs: performance.now() - started }));
+      }
+    } catch (thrown) {
+      failed(thrown);
+      return;
+    } finally {
+      numbersPending = false;
+    }
+    if (numbersAgain) {
+      numbersAgain = false;
+      void requestNumbers();
+    } else if (asked === generation) void requestCurves();
+  };
+
+  const frame = (): void => {
+    frameRequested = false;
+    if (numbersPending) numbersAgain = true;
+    else void requestNumbers();
   };
 
   const change = (next: Scenario): void => {
     inputAt = performance.now();
     set({ scenario: next });
-    schedule();
+    // Makes every pass in flight stale at once (with the channel, it stops).
+    generation = mlClient().channel?.bump() ?? generation + 1;
+    if (frameRequested) return;
+    frameRequested = true;
+    requestAnimationFrame(frame);
   };
 
   return {

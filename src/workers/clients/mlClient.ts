@@ -8,14 +8,22 @@ import type { BundleError } from '../../ml/bundle';
 import type { ColumnSummary, RoleMap } from '../../data/types';
 import type { BackendChoice, ImportedModel, MlRequest, MlResponse, OptimizeResult, SeriesForecast, TrainEvent, TrainFailure, TrainResult, UpdateResult, WhatIfContext, WhatIfRequest, WhatIfResult } from '../protocol';
 import { expectReply, WorkerBridge } from './bridge';
+import { WhatIfChannel } from '../whatIfChannel';
+
+/** Room for a numbers answer in the shared channel (a larger one comes by message). */
+const CHANNEL_BYTES = 1 << 20;
 
 /** The UI's typed bridge to the ml worker, which holds the model and the windows. */
 export class MlClient {
   private readonly bridge: WorkerBridge<MlRequest, MlResponse>;
+  /** Shared memory with the worker for answers within the frame; null without cross-origin isolation. */
+  readonly channel: WhatIfChannel | null;
 
   constructor() {
     const worker = new Worker(new URL('../ml.worker.ts', import.meta.url), { type: 'module', name: 'promocast-ml' });
     this.bridge = new WorkerBridge(worker, ['event']);
+    this.channel = WhatIfChannel.create(CHANNEL_BYTES);
+    if (this.channel) this.bridge.send({ type: 'channel', id: this.bridge.newId, buffer: this.channel.buffer });
   }
 
   private static events(onEvent: (e: TrainEvent) => void) {
@@ -40,9 +48,24 @@ export class MlClient {
     this.bridge.send({ type: 'stop', id: this.bridge.newId });
   }
 
-  /** Forecasts a batch of plans (scenario, no promotion, curve points) in one forward pass. */
-  async whatIf(request: WhatIfRequest): Promise<WhatIfResult> {
+  /** Forecasts a batch of plans (scenario, no promotion, curve points) in one forward pass; null when the pass stopped as stale (see WhatIfRequest.generation). */
+  async whatIf(request: WhatIfRequest): Promise<WhatIfResult | null> {
     return expectReply(await this.bridge.request((id) => ({ type: 'whatif', id, request })), 'whatif').result;
+  }
+
+  /**
+   * Posts `request` and waits up to `budgetMs` on the shared channel for its
+   * answer (blocking: for the few milliseconds of a small pass, inside an
+   * animation frame). `answer` is null when it did not come in time (or there
+   * is no channel); `reply` is the answer by message either way.
+   */
+  whatIfWithin(request: WhatIfRequest, budgetMs: number): { answer: WhatIfResult | null; reply: Promise<WhatIfResult | null> } {
+    let sent = 0;
+    const reply = this.bridge.request((id) => ((sent = id), { type: 'whatif', id, request: { ...request, shared: this.channel !== null } })).then((m) => expectReply(m, 'whatif').result);
+    const answer = this.channel?.waitFor(sent, budgetMs) ?? null;
+    // Answered here: the message that follows has nothing left to say (nor an error to report twice).
+    if (answer) reply.catch(() => undefined);
+    return { answer, reply };
   }
 
   /** Lever ranges, "no promotion" values and series of the trained model; null before training. */

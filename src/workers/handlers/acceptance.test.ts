@@ -109,7 +109,7 @@ describe('the sample’s ground truth is recovered', () => {
         messages.length = 0;
         await handle({ type: 'whatif', id: 10, request: { plans } });
         const reply = messages.find((m) => m.type === 'whatif');
-        if (reply?.type !== 'whatif') throw new Error('no what-if');
+        if (reply?.type !== 'whatif' || !reply.result) throw new Error('no what-if');
         const model = reply.result.plans.map((p) => p.mean[6]!);
         const r = pearson(model, points.map((p) => p.expectedConversionRate));
         rs.push({ name, r });

@@ -7,6 +7,7 @@ import type { DataRequest, DataResponse, MlRequest, MlResponse, TrainEvent } fro
 import { createDataHandler } from './dataHandler';
 import { readBundle } from '../../ml/bundle';
 import { createMlHandler, type BackendEnv, type CheckpointStore } from './mlHandler';
+import { WhatIfChannel } from '../whatIfChannel';
 
 /** 4 stores × 240 days; orders rise with discount (a known monotone effect) and on weekends. */
 function syntheticCsv(): string {
@@ -113,10 +114,33 @@ describe('ml handler (Node, cpu)', () => {
     await h.handle(request);
     expect(tf.memory().numTensors).toBe(before);
     const reply = h.messages.find((m) => m.type === 'whatif');
-    if (reply?.type !== 'whatif') throw new Error('no what-if reply');
+    if (reply?.type !== 'whatif' || !reply.result) throw new Error('no what-if reply');
     const totals = reply.result.plans.map((p) => p.mean.reduce((a, b) => a + b, 0));
     for (let k = 1; k < totals.length; k++) expect(totals[k]).toBeGreaterThan(totals[k - 1]!);
     expect(reply.result.windows).toBe(5 * 4 * 5);
+
+    // The same plans asked compactly (a curve over discount) answer the same.
+    const base = { series: [0, 1, 2, 3], startDay: start, horizon: 5, promoStart: 0, promoDuration: 5, levers: { discount: 0 } };
+    h.messages.length = 0;
+    await h.handle({ type: 'whatif', id: 3, request: { plans: [], curves: { base, levers: [{ lever: 'discount', values: discounts }] } } });
+    const compact = h.messages.find((m) => m.type === 'whatif');
+    if (compact?.type !== 'whatif' || !compact.result) throw new Error('no compact reply');
+    expect(compact.result.plans.map((p) => Array.from(p.mean))).toEqual(reply.result.plans.map((p) => Array.from(p.mean)));
+
+    // With the shared channel: a shared answer is written there too; a pass of a generation the UI moved past answers null.
+    const channel = WhatIfChannel.create()!;
+    await h.handle({ type: 'channel', id: 4, buffer: channel.buffer });
+    const asked = channel.bump();
+    h.messages.length = 0;
+    await h.handle({ type: 'whatif', id: 5, request: { plans: [base], shared: true, generation: asked } });
+    const shared = h.messages.find((m) => m.type === 'whatif');
+    if (shared?.type !== 'whatif' || !shared.result) throw new Error('no shared reply');
+    expect(Array.from(channel.waitFor(5, 0)!.plans[0]!.mean)).toEqual(Array.from(shared.result.plans[0]!.mean));
+    channel.bump();
+    h.messages.length = 0;
+    await h.handle({ type: 'whatif', id: 6, request: { plans: [base], shared: true, generation: asked } });
+    expect(h.messages).toEqual([{ type: 'whatif', id: 6, result: null }]);
+    expect(channel.waitFor(6, 0)).toBeNull();
   }, 180_000);
 
   it('stops after the current batch and resumes from the last epoch', async () => {

@@ -13,7 +13,9 @@ import { calibrationShift, shiftOutput } from '../../ml/calibrate';
 import { lossFor, meanLoss, predictValues, predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
 import type { RoleMap } from '../../data/types';
 import type { Dataset, Windows } from '../../ml/types';
-import { actualsForPlan, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
+import { actualsForPlan, curvePlans, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
+import { PassStopped } from '../../ml/fastLstm';
+import { WhatIfChannel } from '../whatIfChannel';
 import { CHECKPOINT_DATASET_KEY, CHECKPOINT_KEY } from '../storageKeys';
 import { identifyLevers } from '../../ml/leverRoles';
 import { checkConstraints } from '../../ml/optimize';
@@ -126,6 +128,8 @@ function disposeModel(session: Session): void {
 export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointStore): (request: MlRequest) => Promise<void> {
   let session: Session | null = null;
   let optimizing: AbortController | null = null;
+  // Shared memory with the UI, where it has one (cross-origin isolated): see WhatIfChannel.
+  let channel: WhatIfChannel | null = null;
 
   const event = (id: number, e: TrainEvent) => post({ type: 'event', id, event: e });
 
@@ -422,6 +426,10 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
   return async (request) => {
     try {
       switch (request.type) {
+        case 'channel':
+          channel = new WhatIfChannel(request.buffer);
+          post({ type: 'done', id: request.id });
+          return;
         case 'stop':
           if (session) session.stopRequested = true;
           optimizing?.abort();
@@ -615,8 +623,18 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
         case 'whatif': {
           const s = session;
           if (!s?.model) throw new Error('No trained model');
-          const result = await whatIf(s.dataset, s.model, s.result?.evaluation.conformalQuantile90 ?? NaN, request.request);
-          post({ type: 'whatif', id: request.id, result }, result.plans.flatMap((p) => [p.mean.buffer, p.lower.buffer, p.upper.buffer] as ArrayBuffer[]));
+          const { generation, shared } = request.request;
+          const open = channel;
+          // A curve pass for an input the UI has moved past stops at its next step.
+          const stale = open && generation !== undefined ? () => open.generation() !== generation : undefined;
+          let result: WhatIfResult | null = null;
+          try {
+            if (!stale?.()) result = await whatIf(s.dataset, s.model, s.result?.evaluation.conformalQuantile90 ?? NaN, request.request, stale);
+          } catch (thrown) {
+            if (!(thrown instanceof PassStopped)) throw thrown;
+          }
+          if (result && shared) open?.write(request.id, result);
+          post({ type: 'whatif', id: request.id, result }, result ? result.plans.flatMap((p) => [p.mean.buffer, p.lower.buffer, p.upper.buffer] as ArrayBuffer[]) : []);
           return;
         }
         case 'optimize': {
@@ -695,22 +713,23 @@ export function whatIfContext(d: Dataset, conformalQuantile90: number): WhatIfCo
  * Forecasts a batch of plans in one forward pass: per plan, per series and
  * day, the prediction with its 90 % split-conformal interval.
  */
-export async function whatIf(dataset: Dataset, model: tf.LayersModel, q90: number, request: WhatIfRequest): Promise<WhatIfResult> {
+export async function whatIf(dataset: Dataset, model: tf.LayersModel, q90: number, request: WhatIfRequest, stop?: () => boolean): Promise<WhatIfResult> {
   const started = performance.now();
-  const { x, count, layout, shared } = planWindows(dataset, request.plans);
+  const specs = request.curves ? [...request.plans, ...curvePlans(request.curves.base, request.curves.levers)] : request.plans;
+  const { x, count, layout, shared } = planWindows(dataset, specs);
   const spec = dataset.spec;
   const L = spec.windowLength;
   const F = spec.features.length;
-  const out = await predictValues(model, x, count, L, F, shared);
+  const out = await predictValues(model, x, count, L, F, shared, stop);
   const inferenceMs = performance.now() - started;
-  const plans: PlanForecast[] = request.plans.map((p) => {
+  const plans: PlanForecast[] = specs.map((p) => {
     const n = p.series.length * p.horizon;
     return { mean: new Float64Array(n), lower: new Float64Array(n), upper: new Float64Array(n) };
   });
   // One window per place, or (a cross-section) many rows averaged into it.
-  const counts = request.plans.map((p) => new Int32Array(p.series.length * p.horizon));
+  const counts = specs.map((p) => new Int32Array(p.series.length * p.horizon));
   layout.forEach((where, i) => {
-    const plan = request.plans[where.plan]!;
+    const plan = specs[where.plan]!;
     const at = plan.series.indexOf(where.series) * plan.horizon + where.day;
     const m = out[i]!;
     const target = plans[where.plan]!;
@@ -727,7 +746,7 @@ export async function whatIf(dataset: Dataset, model: tf.LayersModel, q90: numbe
       target.upper[at]! /= n;
     }),
   );
-  const first = request.plans[0];
+  const first = specs[0];
   const actual = new Float64Array(first ? first.series.length * first.horizon : 0);
   first?.series.forEach((si, k) => actual.set(actualsForPlan(dataset, si, first.startDay, first.horizon), k * first.horizon));
   const grid = first ? dataset.series[first.series[0]!] : undefined;
