@@ -271,6 +271,12 @@ function reportWhatIf(ml, appRuns, options) {
     rows.push({ metric: `(b) app, ${label}: input → Prediction text, p50 ms (n = ${run.n})`, value: fmt(run.p50Ms, 1) });
     rows.push({ metric: `(b) app, ${label}: input → Prediction text, p95 ms`, value: fmt(run.p95Ms, 1) });
     rows.push({ metric: `(b) app, ${label}: input → next frame, p50 ms`, value: fmt(run.toNextFrameP50Ms, 1) });
+    rows.push({ metric: `(b) app, ${label}: presses whose numbers are in the frame that moves the slider`, value: `${run.numbersSameFrame} of ${run.n}` });
+    rows.push({ metric: `(b) app, ${label}: numbers, frames after the slider's own, p95 (0 = that frame)`, value: fmt(run.numbersFrameP95, 1) });
+    rows.push({ metric: `(b) app, ${label}: input → end of the frame showing the numbers, p50 ms`, value: fmt(run.numbersShownP50Ms, 1) });
+    rows.push({ metric: `(b) app, ${label}: input → end of the frame showing the numbers, p95 ms`, value: fmt(run.numbersShownP95Ms, 1) });
+    rows.push({ metric: `(b) app, ${label}: presses whose curves are in the frame that moves the slider`, value: `${run.curvesSameFrame} of ${run.n}` });
+    rows.push({ metric: `(b) app, ${label}: curves, frames after the slider's own, p50 / p95`, value: `${fmt(run.curvesFrameP50, 1)} / ${fmt(run.curvesFrameP95, 1)}` });
     rows.push({ metric: `(b) app, ${label}: input → response curves redrawn, p50 ms`, value: fmt(run.toCurvesP50Ms, 1) });
     rows.push({ metric: `(b) app, ${label}: input → response curves redrawn, p95 ms`, value: fmt(run.toCurvesP95Ms, 1) });
     rows.push({ metric: `(b) app, ${label}: the app's own "Updated in", p50 ms`, value: fmt(run.appReportedP50Ms, 1) });

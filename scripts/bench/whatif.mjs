@@ -55,11 +55,23 @@ function pageInit() {
  * before (MutationObserver), `frame` at the next animation frame after t1.
  */
 function pageArm({ region, charts, lever }) {
-  const state = { t0: null, t1: null, frame: null, t2: null };
+  const state = { t0: null, t1: null, frame: null, t2: null, frameEnds: [], framesDone: false };
   window.__whatIfBench = state;
   let before = region.textContent;
+  // From the input on, when each frame's rendering ends: a message posted in the
+  // frame's animation callback runs as the first task after its paint.
+  const frameLoop = () => {
+    if (state.framesDone) return;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => state.frameEnds.push(performance.now());
+    channel.port2.postMessage(null);
+    requestAnimationFrame(frameLoop);
+  };
   const onInput = (event) => {
-    if (state.t0 === null && event.target?.getAttribute?.('aria-label') === lever) state.t0 = performance.now();
+    if (state.t0 === null && event.target?.getAttribute?.('aria-label') === lever) {
+      state.t0 = performance.now();
+      requestAnimationFrame(frameLoop);
+    }
   };
   window.addEventListener('input', onInput, true);
   state.done = new Promise((resolve) => {
@@ -112,6 +124,7 @@ async function pageWait(timeoutMs) {
   const chartTimer = setTimeout(() => state.stopCharts(), 2_000);
   await state.charts;
   clearTimeout(chartTimer);
+  state.framesDone = true;
   state.cleanup();
   // The app writes its own "Updated in … ms; curves in … ms" one frame after each answer.
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
@@ -125,7 +138,7 @@ async function pageWait(timeoutMs) {
   const trace = window.__whatIfTrace;
   const sent = state.t0 === null ? undefined : trace.sent.find((t) => t >= state.t0);
   const answered = sent === undefined ? undefined : trace.answered.find((t) => t >= sent);
-  return { changed, t0: state.t0, t1: state.t1, t2: state.t2, frame: state.frame, latency, busy, sent: sent ?? null, answered: answered ?? null };
+  return { changed, t0: state.t0, t1: state.t1, t2: state.t2, frame: state.frame, frameEnds: state.frameEnds, latency, busy, sent: sent ?? null, answered: answered ?? null };
 }
 
 /**
@@ -159,6 +172,18 @@ function pageDragCollect() {
   rec.charts.disconnect();
   window.removeEventListener('input', rec.onInput, true);
   return { inputs: rec.inputs, changes: rec.changes, chartsIdle: rec.chartsIdle };
+}
+
+/**
+ * Which frame after the input shows a DOM change made at `t`: 0 is the first
+ * frame after the input (the one that paints the moved slider); null when no
+ * recorded frame ended after `t`. `frameEnds`: when each frame's rendering
+ * ended, from the input on.
+ */
+export function frameOf(frameEnds, t) {
+  if (t === null || t === undefined) return null;
+  const k = frameEnds.findIndex((end) => end > t);
+  return k < 0 ? null : k;
 }
 
 /** Summary of a drag: per input, the wait for the next Prediction change; after the last input, the wait for the final numbers and curves. */
@@ -236,7 +261,11 @@ async function oneBackend({ browser, url, choice, presses, log }) {
         continue;
       }
       const split = r.sent !== null && r.answered !== null && r.answered <= r.t1;
+      const numbersFrame = frameOf(r.frameEnds, r.t1);
       samples.push({
+        numbersFrame,
+        curvesFrame: frameOf(r.frameEnds, r.t2),
+        numbersShownMs: numbersFrame === null ? null : r.frameEnds[numbersFrame] - r.t0,
         domMs: r.t1 - r.t0,
         frameMs: r.frame - r.t0,
         chartsMs: r.t2 === null ? null : r.t2 - r.t0,
@@ -271,6 +300,14 @@ async function oneBackend({ browser, url, choice, presses, log }) {
       toNextFrameP50Ms: round(percentile(samples.map((s) => s.frameMs), 50), 1),
       toCurvesP50Ms: round(percentile(samples.map((s) => s.chartsMs).filter((v) => v !== null), 50), 1),
       toCurvesP95Ms: round(percentile(samples.map((s) => s.chartsMs).filter((v) => v !== null), 95), 1),
+      // Frames after the one that paints the moved slider (0: the same frame).
+      numbersSameFrame: samples.filter((s) => s.numbersFrame === 0).length,
+      numbersFrameP95: percentile(samples.map((s) => s.numbersFrame).filter((v) => v !== null), 95),
+      numbersShownP50Ms: round(percentile(samples.map((s) => s.numbersShownMs).filter((v) => v !== null), 50), 1),
+      numbersShownP95Ms: round(percentile(samples.map((s) => s.numbersShownMs).filter((v) => v !== null), 95), 1),
+      curvesSameFrame: samples.filter((s) => s.curvesFrame === 0).length,
+      curvesFrameP50: percentile(samples.map((s) => s.curvesFrame).filter((v) => v !== null), 50),
+      curvesFrameP95: percentile(samples.map((s) => s.curvesFrame).filter((v) => v !== null), 95),
       appReportedP50Ms: round(percentile(samples.map((s) => s.appMs).filter((v) => v !== null), 50), 1),
       mainThreadLongTasksP50Ms: round(percentile(samples.map((s) => s.busyMs), 50), 1),
       // input → request posted (render + the app's requestAnimationFrame) → answer back (worker) → text in the DOM (render).

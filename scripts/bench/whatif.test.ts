@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: the bench is plain JavaScript (ES module) without types
-import { dragFigures } from './whatif.mjs';
+import { dragFigures, frameOf } from './whatif.mjs';
 
 describe('dragFigures', () => {
   it('measures each input to the next Prediction change, and the settling after the last input', () => {
@@ -25,5 +25,18 @@ describe('dragFigures', () => {
   it('reports what never came as null', () => {
     expect(dragFigures({ inputs: [0, 16], changes: [5], chartsIdle: [] })).toMatchObject({ lastInputToNumbersMs: null, lastInputToCurvesMs: null, nextUpdateP50Ms: 5 });
     expect(dragFigures({ inputs: [], changes: [], chartsIdle: [] })).toBeNull();
+  });
+});
+
+describe('frameOf', () => {
+  // Frames after an input at 0 ended (painted) at 9, 26, 42 ms.
+  it.each([
+    [5, 0], // drawn before the first frame's paint: the frame that moves the slider
+    [9, 1], // at its end exactly: too late for it
+    [30, 2],
+    [50, null], // after every recorded frame
+    [null, null],
+  ])('a change at %s ms is in frame %s', (t, expected) => {
+    expect(frameOf([9, 26, 42], t)).toBe(expected);
   });
 });

@@ -192,8 +192,6 @@ export function withCurves(numbers: WhatIfResult, layout: readonly { lever: stri
 
 /** How long a frame waits for the numbers on the shared channel before it paints without them (ms). */
 export const NUMBERS_WAIT_MS = 8;
-/** After a wait ran out (the worker busy with other work), frames do not wait again for this long (ms). */
-const WAIT_BACKOFF_MS = 250;
 
 export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (set, get) => {
   // Input is coalesced into animation frames; in a frame the latest scenario's
@@ -211,8 +209,6 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   let curvesAgain = false;
   /** The input time of the scenario the numbers on screen answer. */
   let answeredInputAt = 0;
-  /** Frames do not wait on the channel before this time (see WAIT_BACKOFF_MS). */
-  let waitAfter = 0;
   // Response curves answered so far, per lever, with the scenario key they answer (see curveKey).
   let curves = new Map<string, { key: string; plans: readonly PlanForecast[] }>();
   let curvesContext: WhatIfContext | null = null;
@@ -282,17 +278,16 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     try {
       const request = { plans: scenarioPlans(context, scenario) };
       let answer: WhatIfResult | null = null;
-      if (client.channel && performance.now() >= waitAfter) {
-        // In the frame: the answer drawn now is painted with the moved slider.
+      if (client.channel) {
+        // In the frame: the answer drawn now is painted with the moved slider. One that does not
+        // come in time (the worker busy with other work) comes by message, and frames meanwhile
+        // do not wait (see numbersAgain).
         const within = client.whatIfWithin(request, NUMBERS_WAIT_MS);
         if (within.answer) {
           if (get().whatIfContext !== context) return;
           answeredInputAt = started;
           set({ whatIfResult: within.answer, whatIfAnswered: scenario, whatIfCurvesMs: null, whatIfLatencyMs: performance.now() - started });
-        } else {
-          waitAfter = performance.now() + WAIT_BACKOFF_MS;
-          answer = await within.reply;
-        }
+        } else answer = await within.reply;
       } else answer = await client.whatIf(request);
       if (answer) {
         // Another model or data set arrived meanwhile: this answer is not for it.
