@@ -39,6 +39,21 @@ describe('planWindows', () => {
     for (let k = 0; k < stride; k++) expect(x[k]).toBeCloseTo(expected[k]!, 5);
   });
 
+  it('builds the same windows for a plan alone, in a batch, and again (the kept no-promotion stretches carry no plan\'s levers)', async () => {
+    const d = await sample();
+    const start = d.series[2]!.times.at(-1)! + 1;
+    const plan = (discount: number, promoStart: number, promoDuration: number) => ({ series: [2, 5], startDay: start, horizon: 7, promoStart, promoDuration, levers: { promo_type: 'percent_off', discount_pct: discount, threshold: 0, threshold_amount: 0, ad_spend: 100 * discount } });
+    const plans = [plan(10, 0, 7), plan(40, 2, 3), plan(0, 0, 0), plan(25, 6, 1)];
+    const alone = plans.map((p) => planWindows(d, [p]).x);
+    for (let round = 0; round < 2; round++) {
+      const batch = planWindows(d, plans).x;
+      const stride = alone[0]!.length;
+      plans.forEach((_, i) => expect(batch.subarray(i * stride, (i + 1) * stride)).toEqual(alone[i]));
+    }
+    // No plan's levers stayed behind: no promotion after them is no promotion on a fresh data set.
+    expect(planWindows(d, [plans[2]!]).x).toEqual(planWindows(await sample(), [plans[2]!]).x);
+  });
+
   it('puts levers on the promotion days only and keeps real history before the start', async () => {
     const d = await sample();
     const si = 0;

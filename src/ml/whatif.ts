@@ -80,43 +80,104 @@ export function stepAYearBefore(dataset: Dataset, grid: SeriesGrid, u: number, d
   return stepOfDay(dataset, grid, Date.UTC(year, month, Math.min(date.getUTCDate(), lastOfMonth)) / 86_400_000);
 }
 
-/**
- * Exogenous features of one series over steps [from, to], for a plan:
- * inside the data (and before the plan) the observed history; plan steps get
- * the plan's levers inside the promotion window and "no promotion" outside;
- * steps between the data's end and the plan start get "no promotion".
- * Covariates of future steps come from a year earlier when the data has it
- * (holidays recur; see {@link stepAYearBefore}), else from the last observed step.
- */
-function planExog(dataset: Dataset, seriesIndex: number, plan: PlanSpec, from: number, to: number, planStartStep: number): Float32Array {
+/** What planExog reuses per data set: which features are covariates and levers, and "no promotion" stretches already encoded. */
+interface PlanFeatures {
+  readonly covariateFeatures: readonly number[];
+  /** Features a lever sets (standardised value, one-hot), except covariates (history overwrites those). */
+  readonly leverFeatures: readonly number[];
+  /** A lever feature depends on the day (an event-month flag): encoded day by day. */
+  readonly leverByDay: boolean;
+  /** Exogenous rows with no promotion, per series and step range (a slider move changes levers only). */
+  readonly bases: Map<string, Float32Array>;
+}
+
+/** Stretches kept per data set; past this, the store starts again. */
+const BASES_KEPT = 512;
+const planFeaturesOf = new WeakMap<Dataset, PlanFeatures>();
+
+function planFeatures(dataset: Dataset): PlanFeatures {
+  const known = planFeaturesOf.get(dataset);
+  if (known) return known;
   const { spec, exogCount } = dataset;
+  const covariateColumns = new Set(spec.covariates);
+  const leverColumns = new Set(spec.levers);
+  const covariateFeatures: number[] = [];
+  const leverFeatures: number[] = [];
+  let leverByDay = false;
+  for (let k = 0; k < exogCount; k++) {
+    const source = spec.features[k]!.source;
+    if (source.kind !== 'numeric' && source.kind !== 'onehot' && source.kind !== 'eventMonth') continue;
+    if (covariateColumns.has(source.column)) covariateFeatures.push(k);
+    else if (leverColumns.has(source.column)) {
+      leverFeatures.push(k);
+      if (source.kind === 'eventMonth') leverByDay = true;
+    }
+  }
+  const features: PlanFeatures = { covariateFeatures, leverFeatures, leverByDay, bases: new Map() };
+  planFeaturesOf.set(dataset, features);
+  return features;
+}
+
+/**
+ * Exogenous features of one series over steps [from, to] with no promotion:
+ * inside the data (and before the plan) the observed history; later steps
+ * get the "no promotion" values. Covariates of future steps come from a year
+ * earlier when the data has it (holidays recur; see {@link stepAYearBefore}),
+ * else from the last observed step.
+ */
+function noPromotionExog(dataset: Dataset, seriesIndex: number, from: number, to: number, planStartStep: number): Float32Array {
+  const { spec, exogCount } = dataset;
+  const { covariateFeatures } = planFeatures(dataset);
   const grid = dataset.series[seriesIndex]!;
   const last = grid.times.length - 1;
   const out = new Float32Array((to - from + 1) * exogCount);
   const noPromotion = dataset.noPromotion[seriesIndex] ?? {};
-  const covariateColumns = new Set(spec.covariates);
-  const covariateFeatures: number[] = [];
-  for (let k = 0; k < exogCount; k++) {
-    const source = spec.features[k]!.source;
-    if ((source.kind === 'numeric' || source.kind === 'onehot' || source.kind === 'eventMonth') && covariateColumns.has(source.column)) covariateFeatures.push(k);
-  }
-  for (let u = from; u <= to; u++) {
+  const value = (column: string): RawValue => noPromotion[column] ?? null;
+  for (let u = Math.max(0, from); u <= to; u++) {
     const at = (u - from) * exogCount;
-    if (u < 0) continue;
     if (u < planStartStep && u <= last) {
       out.set(grid.exog.subarray(u * exogCount, (u + 1) * exogCount), at);
       continue;
     }
-    const offset = u - planStartStep;
-    // (Never before the plan start: those steps are history every plan shares.)
-    const promo = offset >= Math.max(0, plan.promoStart) && offset < plan.promoStart + plan.promoDuration;
-    const value = (column: string): RawValue => (promo && column in plan.levers ? plan.levers[column]! : (noPromotion[column] ?? null));
     const day = dayOfStep(dataset, grid, u);
     encodeStep(spec, grid.keys, day, value, out, at);
     // Covariates are context, not levers: observed when known, else last year's, else the latest.
     const before = u <= last ? u : stepAYearBefore(dataset, grid, u, day);
     const source = before >= 0 && before <= last ? before : last;
     if (source >= 0) for (const k of covariateFeatures) out[at + k] = grid.exog[source * exogCount + k]!;
+  }
+  return out;
+}
+
+/**
+ * Exogenous features of one series over steps [from, to], for a plan: the
+ * no-promotion stretch (see {@link noPromotionExog}, kept per data set), with
+ * the plan's levers set on the steps of its promotion window. Steps before the
+ * plan start are history every plan shares.
+ */
+function planExog(dataset: Dataset, seriesIndex: number, plan: PlanSpec, from: number, to: number, planStartStep: number): Float32Array {
+  const { spec, exogCount } = dataset;
+  const features = planFeatures(dataset);
+  const key = `${seriesIndex}|${from}|${to}|${planStartStep}`;
+  let base = features.bases.get(key);
+  if (!base) {
+    if (features.bases.size >= BASES_KEPT) features.bases.clear();
+    base = noPromotionExog(dataset, seriesIndex, from, to, planStartStep);
+    features.bases.set(key, base);
+  }
+  const out = base.slice();
+  const first = Math.max(planStartStep + Math.max(0, plan.promoStart), from, 0);
+  const end = Math.min(planStartStep + plan.promoStart + plan.promoDuration - 1, to);
+  if (first > end || features.leverFeatures.length === 0) return out;
+  const grid = dataset.series[seriesIndex]!;
+  const noPromotion = dataset.noPromotion[seriesIndex] ?? {};
+  const value = (column: string): RawValue => (column in plan.levers ? plan.levers[column]! : (noPromotion[column] ?? null));
+  const row = new Float32Array(exogCount);
+  for (let u = first; u <= end; u++) {
+    // A lever's features do not depend on the day unless one is an event-month flag: encoded once then.
+    if (u === first || features.leverByDay) encodeStep(spec, grid.keys, dayOfStep(dataset, grid, u), value, row, 0);
+    const at = (u - from) * exogCount;
+    for (const k of features.leverFeatures) out[at + k] = row[k]!;
   }
   return out;
 }
@@ -234,7 +295,11 @@ export function planWindows(dataset: Dataset, plans: readonly PlanSpec[]): { x: 
         for (let s = 0; s < L; s++) {
           const u = step - L + 1 + s;
           const at = (w * L + s) * F;
-          if (u >= 0) x.set(exog.subarray((u - base) * exogCount, (u - base + 1) * exogCount), at);
+          if (u >= 0) {
+            // (A plain loop: a subarray per step cost more than the copy.)
+            const src = (u - base) * exogCount;
+            for (let k = 0; k < exogCount; k++) x[at + k] = exog[src + k]!;
+          }
           if (hasTarget) {
             const v = u >= 0 && u <= origin ? grid.targetModel[u]! : NaN;
             x[at + exogCount] = v === v ? v : 0;
