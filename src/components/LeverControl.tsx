@@ -15,6 +15,7 @@ export const LeverControl = memo(function LeverControl({ lever }: { lever: strin
   const context = useAppStore((s) => s.whatIfContext);
   const value = useAppStore((s) => s.scenario?.levers[lever] ?? null);
   const setLever = useAppStore((s) => s.setLever);
+  const focusLever = useAppStore((s) => s.focusLever);
   if (!context) return null;
   const range = context.leverRanges[lever];
   if (range?.kind === 'category') {
@@ -54,6 +55,8 @@ export const LeverControl = memo(function LeverControl({ lever }: { lever: strin
           step={slider.step}
           value={current}
           onChange={(e) => setLever(lever, Number(e.target.value))}
+          onFocus={() => focusLever(lever)}
+          onBlur={() => focusLever(null)}
         />
         <span className="observed-max" style={{ left: `${markerAt}%` }} title={t('whatif.observedMax')} aria-hidden="true" />
       </div>

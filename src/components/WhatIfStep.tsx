@@ -108,10 +108,12 @@ export function WhatIfStep() {
   const view = useScenarioView();
   // The numbers render at once; the charts (most of the render time, their view
   // included) follow once the curves are in, in a background render that a newer answer interrupts.
-  const deferredCharts = useDeferredValue(charts);
-  const chartsView = useMemo(() => (context && deferredCharts ? scenarioView(context, deferredCharts.scenario, deferredCharts.result, { averageOrderValue: aov, margin }) : null), [context, deferredCharts, aov, margin]);
+  // Curves that were kept come with the numbers and render with them, in the input's frame.
+  const deferred = useDeferredValue(charts);
+  const shownCharts = charts?.instant ? charts : deferred;
+  const chartsView = useMemo(() => (context && shownCharts ? scenarioView(context, shownCharts.scenario, shownCharts.result, { averageOrderValue: aov, margin }) : null), [context, shownCharts, aov, margin]);
   // Busy until the charts on screen show the scenario on screen (its curves answered, their render done).
-  const chartsBusy = charts?.scenario !== scenario || deferredCharts !== charts;
+  const chartsBusy = charts?.scenario !== scenario || shownCharts !== charts;
   if (!context || !scenario) return null;
 
   const spec = context.spec;
@@ -222,7 +224,7 @@ export function WhatIfStep() {
             </div>
           </div>
           <div className="whatif-charts" aria-busy={chartsBusy}>
-            <WhatIfCharts view={chartsView} context={context} scenario={deferredCharts?.scenario ?? null} />
+            <WhatIfCharts view={chartsView} context={context} scenario={shownCharts?.scenario ?? null} />
           </div>
           <div className="save-scenario">
             <label>

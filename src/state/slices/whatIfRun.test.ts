@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { create } from 'zustand';
 import type { PlanForecast, WhatIfContext, WhatIfRequest, WhatIfResult } from '../../workers/protocol';
 import type { AppState } from '../store';
-import { CURVE_CHUNK_PLANS, CURVE_POINTS, createWhatIfSlice, curveChunks } from './whatIfSlice';
+import { CURVE_CHUNK_PLANS, CURVE_POINTS, createWhatIfSlice, curveChunks, Kept, keyboardStep } from './whatIfSlice';
 
 // The ml worker, faked: every plan's forecast is 1000 × the request's number + its index in it; `hold` keeps answers back.
 // With `shared`, the client has a shared channel: numbers come within the frame (unless `late`), and a curve pass of an
@@ -249,5 +249,67 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     const state = s.getState();
     expect(state.whatIfAnswered).toBe(state.scenario);
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+  });
+
+  it('with the shared channel and a slider in focus: answers the next arrow-key step ahead, and draws it in the step\'s frame', async () => {
+    worker.shared = true;
+    const s = await loaded();
+    const sent = worker.requests.length;
+    s.getState().focusLever('discount_pct');
+    await settle();
+    // The step up (0.5): its numbers and the curves that depend on discount_pct; the step down from 0 is past the end.
+    expect(worker.requests.slice(sent).map((r) => [r.plans.length, planCount(r), leverOf(r, 'discount_pct')])).toEqual([[2, CURVE_PLANS - CURVE_POINTS + 2, 0.5]]);
+    const asked = worker.requests.length;
+    worker.hold = true; // nothing may be needed from the worker now
+    s.getState().setLever('discount_pct', 0.5);
+    await nextFrame();
+    const state = s.getState();
+    expect(state.whatIfAnswered).toBe(state.scenario);
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+    expect(state.whatIfCharts?.instant).toBe(true);
+    expect(state.whatIfCurvesMs).not.toBeNull();
+    // The only request since: the next step up (1), prefetched in turn; back down to 0 is kept.
+    expect(worker.requests.slice(asked).map((r) => leverOf(r, 'discount_pct'))).toEqual([1]);
+    worker.hold = false;
+    worker.held.splice(0).forEach((release) => release());
+    await settle();
+    // A step back (no slider in focus now: nothing prefetched) is kept too: no request at all.
+    s.getState().focusLever(null);
+    const before = worker.requests.length;
+    s.getState().setLever('discount_pct', 0);
+    await settle();
+    expect(s.getState().whatIfCharts?.instant).toBe(true);
+    expect(s.getState().whatIfCharts?.scenario).toBe(s.getState().scenario);
+    expect(worker.requests.length).toBe(before);
+  });
+});
+
+describe('keyboardStep', () => {
+  // discount_pct: observed 0–50, the slider to 62.5 in steps of 0.5; ad_spend: 0–1,250 in steps of 10.
+  it.each([
+    ['discount_pct', 10, 1, 10.5],
+    ['discount_pct', 0.5, -1, 0],
+    ['discount_pct', 0, -1, null],
+    ['discount_pct', 62.5, 1, null],
+    ['discount_pct', 62, 1, 62.5],
+    ['ad_spend', 20, 1, 30],
+    ['ad_spend', 0.1 + 0.2, 1, 10.3],
+    ['promo_type', 1, 1, null],
+  ] as const)('%s from %s by %i is %s', (lever, value, direction, expected) => {
+    expect(keyboardStep(context(), lever, value, direction)).toBe(expected);
+  });
+});
+
+describe('Kept', () => {
+  it('keeps the most recently used entries', () => {
+    const kept = new Kept<number>(2);
+    kept.set('a', 1);
+    kept.set('b', 2);
+    expect(kept.get('a')).toBe(1); // a is now newer than b
+    kept.set('c', 3);
+    expect([kept.has('a'), kept.has('b'), kept.has('c')]).toEqual([true, false, true]);
+    kept.set('a', 4);
+    kept.set('d', 5);
+    expect([kept.get('a'), kept.has('c'), kept.get('d')]).toEqual([4, false, 5]);
   });
 });

@@ -44,13 +44,20 @@ export interface WhatIfSlice {
    * answers. The charts change once per answered update, when its curves are
    * in, not on each input (a chart render would hold up the next numbers).
    */
-  whatIfCharts: { readonly scenario: Scenario; readonly result: WhatIfResult } | null;
+  whatIfCharts: {
+    readonly scenario: Scenario;
+    readonly result: WhatIfResult;
+    /** Every curve was kept (a step back, or prefetched): drawn at once with the numbers, not in a background render. */
+    readonly instant?: boolean;
+  } | null;
   averageOrderValue: number | null;
   margin: number;
   savedScenarios: readonly SavedScenario[];
   loadWhatIfContext: () => Promise<void>;
   updateScenario: (change: Partial<Scenario>) => void;
   setLever: (lever: string, value: RawValue) => void;
+  /** The slider of `lever` has the keyboard focus (null: none): its next arrow-key steps are answered ahead. */
+  focusLever: (lever: string | null) => void;
   setKpiInputs: (change: { averageOrderValue?: number | null; margin?: number }) => void;
   saveScenario: (name: string) => void;
   removeScenario: (name: string) => void;
@@ -193,6 +200,43 @@ export function withCurves(numbers: WhatIfResult, layout: readonly { lever: stri
 /** How long a frame waits for the numbers on the shared channel before it paints without them (ms). */
 export const NUMBERS_WAIT_MS = 8;
 
+/** Answers kept (the most recently used): a step back, or a prefetched step, needs no model call. */
+export const KEPT_ANSWERS = 64;
+
+/** A map that keeps its `limit` most recently used entries. */
+export class Kept<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly limit: number) {}
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    while (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
+/**
+ * The value a numeric lever's slider takes one arrow-key step from `value`
+ * (`direction` ±1), as the browser reports it; null past either end.
+ */
+export function keyboardStep(context: WhatIfContext, lever: string, value: number, direction: 1 | -1): number | null {
+  const slider = leverSliderRange(context, lever);
+  if (!slider) return null;
+  // The browser steps in decimal: 0.1 + 0.2 is "0.3", and so is this.
+  const next = Number((value + direction * slider.step).toPrecision(12));
+  return next < slider.min - 1e-9 || next > slider.max + 1e-9 ? null : next;
+}
+
 export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (set, get) => {
   // Input is coalesced into animation frames; in a frame the latest scenario's
   // numbers are asked for (one request in flight at most) and, with the shared
@@ -204,16 +248,36 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   let numbersPending = false;
   /** A frame came while the numbers were pending: ask for the latest once they are in. */
   let numbersAgain = false;
+  /** A curve pass (or a prefetch) is in flight. */
   let curvesPending = false;
   /** Newer numbers came while a curve pass was pending: their curves follow it. */
   let curvesAgain = false;
   /** The input time of the scenario the numbers on screen answer. */
   let answeredInputAt = 0;
-  // Response curves answered so far, per lever, with the scenario key they answer (see curveKey).
-  let curves = new Map<string, { key: string; plans: readonly PlanForecast[] }>();
-  let curvesContext: WhatIfContext | null = null;
+  /** The lever whose slider has the keyboard focus, and which way it last moved: its next step is prefetched. */
+  let focusedLever: string | null = null;
+  let lastDirection: 1 | -1 = 1;
+  // Answers kept for this context: numbers per scenario, and each curve's points per curveKey.
+  let keptNumbers = new Kept<WhatIfResult>(KEPT_ANSWERS);
+  let keptCurves = new Kept<readonly PlanForecast[]>(KEPT_ANSWERS * 4);
+  let keptContext: WhatIfContext | null = null;
+  const keepFor = (context: WhatIfContext) => {
+    if (keptContext === context) return;
+    keptNumbers = new Kept(KEPT_ANSWERS);
+    keptCurves = new Kept(KEPT_ANSWERS * 4);
+    keptContext = context;
+  };
 
   const failed = (thrown: unknown) => set({ trainError: { kind: 'bug', details: { name: 'Error', message: thrown instanceof Error ? thrown.message : String(thrown) } } });
+
+  /** Ends a curve pass or prefetch: the curves asked for meanwhile go next. */
+  const curvesDone = (): void => {
+    curvesPending = false;
+    if (curvesAgain) {
+      curvesAgain = false;
+      void requestCurves();
+    }
+  };
 
   /** The curves of the scenario on screen, when its numbers are in: every lever whose curve's inputs changed. */
   const requestCurves = async (): Promise<void> => {
@@ -224,16 +288,18 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     }
     const { whatIfContext: context, whatIfAnswered: scenario, whatIfResult: numbers } = get();
     if (!context || !scenario || !numbers || scenario !== get().scenario) return;
+    keepFor(context);
     const asked = generation;
     const started = answeredInputAt;
     const client = mlClient();
     const layout = curveLayout(context);
-    const missing = layout.filter((c) => curves.get(c.lever)?.key !== curveKey(scenario, c.lever));
+    const missing = layout.filter((c) => !keptCurves.has(curveKey(scenario, c.lever)));
     // With the channel a stale pass stops itself, so one pass asks for every curve; without it,
     // passes of a few levers each, so that a newer input waits for one pass at most.
     const passes = client.channel ? [missing] : curveChunks(missing);
     const base = scenarioPlans(context, scenario)[0];
     curvesPending = true;
+    let drawn = false;
     try {
       let windows = numbers.windows;
       for (const pass of passes) {
@@ -241,25 +307,79 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
         const answer = await client.whatIf({ plans: [], curves: { base, levers: pass }, ...(client.channel ? { generation: asked } : {}) });
         if (!answer || get().whatIfContext !== context) return;
         windows += answer.windows;
-        let at = 0;
-        for (const c of pass) {
-          curves.set(c.lever, { key: curveKey(scenario, c.lever), plans: answer.plans.slice(at, at + c.values.length) });
-          at += c.values.length;
-        }
+        keepCurves(scenario, pass, answer, 0);
         // A newer input goes first; its own curves follow.
         if (asked !== generation) return;
       }
-      const answered = new Map([...curves].map(([lever, c]) => [lever, c.plans]));
-      set({ whatIfCharts: { scenario, result: { ...withCurves(numbers, layout, answered), windows } } });
-      requestAnimationFrame(() => set({ whatIfCurvesMs: performance.now() - started }));
+      const answered = new Map(layout.map((c) => [c.lever, keptCurves.get(curveKey(scenario, c.lever))] as const).filter((e): e is [string, readonly PlanForecast[]] => e[1] !== undefined));
+      // Every curve kept: drawn now, with the numbers, in the frame of the input.
+      const instant = missing.length === 0;
+      set({ whatIfCharts: { scenario, result: { ...withCurves(numbers, layout, answered), windows }, instant } });
+      if (instant) set({ whatIfCurvesMs: performance.now() - started });
+      else requestAnimationFrame(() => set({ whatIfCurvesMs: performance.now() - started }));
+      drawn = true;
     } catch (thrown) {
       failed(thrown);
     } finally {
-      curvesPending = false;
-      if (curvesAgain) {
-        curvesAgain = false;
-        void requestCurves();
+      curvesDone();
+    }
+    if (drawn) void prefetch();
+  };
+
+  /** Keeps the curves `pass` of `scenario` from `answer`, whose plans from `first` on are theirs, lever by lever. */
+  const keepCurves = (scenario: Scenario, pass: CurveLevers, answer: WhatIfResult, first: number): void => {
+    let at = first;
+    for (const c of pass) {
+      keptCurves.set(curveKey(scenario, c.lever), answer.plans.slice(at, at + c.values.length));
+      at += c.values.length;
+    }
+  };
+
+  /**
+   * With a lever's slider in focus and the screen up to date: the numbers and
+   * curves one arrow-key step away (the last move's way first), kept, so that
+   * the step draws them in its own frame. Stops at the next input.
+   */
+  const prefetch = async (): Promise<void> => {
+    const client = mlClient();
+    const { whatIfContext: context, scenario, whatIfCharts: charts } = get();
+    const lever = focusedLever;
+    if (!client.channel || !context || !scenario || !lever || curvesPending || charts?.scenario !== scenario) return;
+    const value = scenario.levers[lever];
+    if (typeof value !== 'number') return;
+    keepFor(context);
+    const asked = generation;
+    curvesPending = true;
+    try {
+      for (const direction of [lastDirection, -lastDirection as 1 | -1]) {
+        const next = keyboardStep(context, lever, value, direction);
+        if (next === null) continue;
+        const neighbour: Scenario = { ...scenario, levers: { ...scenario.levers, [lever]: next } };
+        const missing = curveLayout(context).filter((c) => !keptCurves.has(curveKey(neighbour, c.lever)));
+        const key = JSON.stringify(neighbour);
+        if (keptNumbers.has(key) && missing.length === 0) continue;
+        const own = scenarioPlans(context, neighbour);
+        const answer = await client.whatIf({ plans: own, curves: { base: own[0], levers: missing }, generation: asked });
+        if (!answer || get().whatIfContext !== context) return;
+        keptNumbers.set(key, { ...answer, plans: answer.plans.slice(0, own.length) });
+        keepCurves(neighbour, missing, answer, own.length);
+        if (asked !== generation) return;
       }
+    } catch (thrown) {
+      failed(thrown);
+    } finally {
+      curvesDone();
+    }
+  };
+
+  /** Shows the numbers of `scenario` (input at `started`); `now`: drawn in the input's frame. */
+  const showNumbers = (scenario: Scenario, numbers: WhatIfResult, started: number, now: boolean): void => {
+    answeredInputAt = started;
+    if (now) set({ whatIfResult: numbers, whatIfAnswered: scenario, whatIfCurvesMs: null, whatIfLatencyMs: performance.now() - started });
+    else {
+      set({ whatIfResult: numbers, whatIfAnswered: scenario, whatIfCurvesMs: null });
+      // Measured to the next frame: the DOM has the new numbers by then.
+      requestAnimationFrame(() => set({ whatIfLatencyMs: performance.now() - started }));
     }
   };
 
@@ -267,12 +387,16 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   const requestNumbers = async (): Promise<void> => {
     const { whatIfContext: context, scenario } = get();
     if (!context || !scenario) return;
-    if (curvesContext !== context) {
-      curves = new Map();
-      curvesContext = context;
-    }
+    keepFor(context);
     const asked = generation;
     const started = inputAt;
+    const key = JSON.stringify(scenario);
+    const kept = keptNumbers.get(key);
+    if (kept) {
+      showNumbers(scenario, kept, started, true);
+      void requestCurves();
+      return;
+    }
     const client = mlClient();
     numbersPending = true;
     try {
@@ -285,17 +409,15 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
         const within = client.whatIfWithin(request, NUMBERS_WAIT_MS);
         if (within.answer) {
           if (get().whatIfContext !== context) return;
-          answeredInputAt = started;
-          set({ whatIfResult: within.answer, whatIfAnswered: scenario, whatIfCurvesMs: null, whatIfLatencyMs: performance.now() - started });
+          keptNumbers.set(key, within.answer);
+          showNumbers(scenario, within.answer, started, true);
         } else answer = await within.reply;
       } else answer = await client.whatIf(request);
       if (answer) {
         // Another model or data set arrived meanwhile: this answer is not for it.
         if (get().whatIfContext !== context) return;
-        answeredInputAt = started;
-        set({ whatIfResult: answer, whatIfAnswered: scenario, whatIfCurvesMs: null });
-        // Measured to the next frame: the DOM has the new numbers by then.
-        requestAnimationFrame(() => set({ whatIfLatencyMs: performance.now() - started }));
+        keptNumbers.set(key, answer);
+        showNumbers(scenario, answer, started, false);
       }
     } catch (thrown) {
       failed(thrown);
@@ -363,7 +485,14 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     setLever: (lever, value) => {
       const scenario = get().scenario;
       if (!scenario) return;
+      const before = scenario.levers[lever];
+      if (typeof before === 'number' && typeof value === 'number' && value !== before) lastDirection = value > before ? 1 : -1;
       change({ ...scenario, levers: { ...scenario.levers, [lever]: value } });
+    },
+
+    focusLever: (lever) => {
+      focusedLever = lever;
+      if (lever) void prefetch();
     },
 
     setKpiInputs: (inputs) => set(inputs),
