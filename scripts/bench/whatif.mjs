@@ -10,6 +10,8 @@ const TRAIN_TIMEOUT_MS = 300_000;
 const PRESS_TIMEOUT_MS = 30_000;
 /** Inputs in the drag measurement (one every 16 ms). */
 const DRAG_INPUTS = 30;
+/** Pointer moves in the mouse drag (one every 16 ms, across 60 % of the slider). */
+const MOUSE_MOVES = 40;
 /** Presses stop after this much time on one backend (slow software GPUs). */
 const PRESSES_BUDGET_MS = 90_000;
 
@@ -166,6 +168,58 @@ function pageDragArm({ region, charts, lever }) {
   if (charts) rec.charts.observe(charts, { attributes: true, attributeFilter: ['aria-busy'] });
 }
 
+/**
+ * Arms the mouse-drag measurement: every input on the lever's slider, and at
+ * the end of each frame's rendering whether the Prediction and the charts on
+ * screen answer the slider's value (neither is aria-busy).
+ */
+function pageMouseArm({ region, charts, lever }) {
+  const rec = { inputs: [], frames: [], done: false };
+  window.__mouse = rec;
+  rec.onInput = (event) => {
+    if (event.target?.getAttribute?.('aria-label') === lever) rec.inputs.push(performance.now());
+  };
+  window.addEventListener('input', rec.onInput, true);
+  const frameLoop = () => {
+    if (rec.done) return;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => rec.frames.push({ t: performance.now(), numbers: region.getAttribute('aria-busy') !== 'true', curves: charts?.getAttribute('aria-busy') === 'false' });
+    channel.port2.postMessage(null);
+    requestAnimationFrame(frameLoop);
+  };
+  requestAnimationFrame(frameLoop);
+}
+
+function pageMouseCollect() {
+  const rec = window.__mouse;
+  rec.done = true;
+  window.removeEventListener('input', rec.onInput, true);
+  return { inputs: rec.inputs, frames: rec.frames };
+}
+
+/**
+ * Summary of a mouse drag: of the frames painted from the first input to the
+ * last, how many showed numbers (and curves) answering the slider as it was;
+ * after the last input, when both did.
+ */
+export function mouseDragFigures({ inputs, frames }) {
+  if (inputs.length === 0) return null;
+  const first = inputs[0];
+  const last = inputs.at(-1);
+  const during = frames.filter((f) => f.t > first && f.t <= last);
+  const settled = frames.find((f) => f.t > last && f.numbers && f.curves);
+  const numbersSettled = frames.find((f) => f.t > last && f.numbers);
+  return {
+    inputs: inputs.length,
+    spanMs: round(last - first, 0),
+    frames: during.length,
+    framesWithNumbers: during.filter((f) => f.numbers).length,
+    framesWithCurves: during.filter((f) => f.curves).length,
+    lastInputToNumbersMs: numbersSettled === undefined ? null : round(numbersSettled.t - last, 1),
+    lastInputToCurvesMs: settled === undefined ? null : round(settled.t - last, 1),
+  };
+}
+
 function pageDragCollect() {
   const rec = window.__drag;
   rec.text.disconnect();
@@ -285,6 +339,24 @@ async function oneBackend({ browser, url, choice, presses, log }) {
     }
     await page.waitForTimeout(2_000);
     const drag = dragFigures(await page.evaluate(pageDragCollect));
+    // A mouse drag along the slider: values no keyboard step predicts.
+    const box = await slider.boundingBox();
+    let mouse = null;
+    if (box) {
+      const y = box.y + box.height / 2;
+      await page.mouse.click(box.x + 4, y);
+      await page.waitForTimeout(1_000);
+      await page.evaluate(pageMouseArm, { region: handle, charts: chartsHandle, lever: 'discount_pct' });
+      await page.mouse.move(box.x + 4, y);
+      await page.mouse.down();
+      for (let i = 1; i <= MOUSE_MOVES; i++) {
+        await page.mouse.move(box.x + 4 + ((box.width * 0.6) * i) / MOUSE_MOVES, y);
+        await page.waitForTimeout(16);
+      }
+      await page.mouse.up();
+      await page.waitForTimeout(1_000);
+      mouse = mouseDragFigures(await page.evaluate(pageMouseCollect));
+    }
     const endValue = await slider.inputValue();
     const dom = samples.map((s) => s.domMs);
     const result = {
@@ -319,6 +391,7 @@ async function oneBackend({ browser, url, choice, presses, log }) {
       },
       slider: { lever: 'discount_pct', from: Number(startValue), to: Number(endValue) },
       drag,
+      mouse,
       trainToPredictionS: round(trainToPredictionS, 1),
       selfTest,
     };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: the bench is plain JavaScript (ES module) without types
-import { dragFigures, frameOf } from './whatif.mjs';
+import { dragFigures, frameOf, mouseDragFigures } from './whatif.mjs';
 
 describe('dragFigures', () => {
   it('measures each input to the next Prediction change, and the settling after the last input', () => {
@@ -38,5 +38,17 @@ describe('frameOf', () => {
     [null, null],
   ])('a change at %s ms is in frame %s', (t, expected) => {
     expect(frameOf([9, 26, 42], t)).toBe(expected);
+  });
+});
+
+describe('mouseDragFigures', () => {
+  it('counts the frames during the drag that showed answered numbers and curves, and the settling after it', () => {
+    const frame = (t: number, numbers: boolean, curves: boolean) => ({ t, numbers, curves });
+    const figures = mouseDragFigures({
+      inputs: [10, 26, 42],
+      frames: [frame(5, true, true), frame(20, true, false), frame(36, false, false), frame(42, true, true), frame(58, true, false), frame(75, true, true)],
+    });
+    expect(figures).toEqual({ inputs: 3, spanMs: 32, frames: 3, framesWithNumbers: 2, framesWithCurves: 1, lastInputToNumbersMs: 16, lastInputToCurvesMs: 33 });
+    expect(mouseDragFigures({ inputs: [], frames: [] })).toBeNull();
   });
 });

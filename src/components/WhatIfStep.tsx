@@ -193,7 +193,7 @@ export function WhatIfStep() {
           {t('whatif.extrapolation', { levers: warnings.join(', ') })}
         </p>
       )}
-      <section className="prediction" aria-label={t('whatif.prediction')}>
+      <section className="prediction" aria-label={t('whatif.prediction')} aria-busy={!answered}>
         {view ? (
           <>
             <p className="prediction-main" data-value={view.kpis.target}>
