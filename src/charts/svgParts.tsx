@@ -44,28 +44,29 @@ export interface Tick {
  * when `xGrid`); `inside` keeps an x label near either end of the axis inside
  * the chart (off for category labels, which sit in the middle of their slots).
  */
+// Ticks are keyed by their place in the list: a new domain moves the same elements instead of making new ones.
 export function Axes({ plot, xTicks, yTicks, xGrid, inside = true, fontSize = 11 }: { plot: Plot; xTicks: readonly Tick[]; yTicks: readonly Tick[]; xGrid: boolean; inside?: boolean; fontSize?: number }) {
   return (
     <>
       <g className="chart-grid-lines" stroke="#e9ecef" strokeDasharray="3 3">
-        {yTicks.map((t) => (
-          <line key={`y${t.at}`} x1={plot.left} x2={plot.right} y1={t.at} y2={t.at} />
+        {yTicks.map((t, k) => (
+          <line key={`y${k}`} x1={plot.left} x2={plot.right} y1={t.at} y2={t.at} />
         ))}
         {xGrid &&
-          xTicks.map((t) => (
-            <line key={`x${t.at}`} x1={t.at} x2={t.at} y1={plot.top} y2={plot.bottom} />
+          xTicks.map((t, k) => (
+            <line key={`x${k}`} x1={t.at} x2={t.at} y1={plot.top} y2={plot.bottom} />
           ))}
       </g>
       <g className="chart-axis" fontSize={fontSize} fill="#666">
         <line x1={plot.left} x2={plot.right} y1={plot.bottom} y2={plot.bottom} stroke="#666" />
         <line x1={plot.left} x2={plot.left} y1={plot.top} y2={plot.bottom} stroke="#666" />
-        {yTicks.map((t) => (
-          <text key={`y${t.at}`} x={plot.left - 4} y={t.at} textAnchor="end" dominantBaseline="middle">
+        {yTicks.map((t, k) => (
+          <text key={`y${k}`} x={plot.left - 4} y={t.at} textAnchor="end" dominantBaseline="middle">
             {t.label}
           </text>
         ))}
-        {xTicks.map((t) => (
-          <text key={`x${t.at}`} x={t.at} y={plot.bottom + fontSize + 3} textAnchor={inside && t.at > plot.right - 20 ? 'end' : inside && t.at < plot.left + 20 ? 'start' : 'middle'}>
+        {xTicks.map((t, k) => (
+          <text key={`x${k}`} x={t.at} y={plot.bottom + fontSize + 3} textAnchor={inside && t.at > plot.right - 20 ? 'end' : inside && t.at < plot.left + 20 ? 'start' : 'middle'}>
             {t.label}
           </text>
         ))}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateForecasts, incrementalRoi, planKpis, type DayForecast, type DayPlan, type KpiContext, type PlanKpis, type SeriesForecast, type TargetMeaning } from './kpi';
+import { aggregateForecasts, horizonTarget, incrementalRoi, planKpis, seriesWeights, type DayForecast, type DayPlan, type KpiContext, type PlanKpis, type SeriesForecast, type TargetMeaning } from './kpi';
 
 /** Compares numbers to 9 decimals and nulls exactly, field by field. */
 function expectKpis(got: PlanKpis, expected: Partial<Record<keyof PlanKpis, number | null>>): void {
@@ -144,5 +144,29 @@ describe('aggregateForecasts', () => {
     ['forecasts of different lengths', [a, { ...b, forecast: b.forecast.slice(0, 1) }]],
   ])('rejects %s', (_name, series) => {
     expect(() => aggregateForecasts('orders', series)).toThrow(RangeError);
+  });
+});
+
+describe('horizonTarget', () => {
+  const ctx = (visitorsPerDay: number | null): KpiContext => ({ visitorsPerDay, averageOrderValue: 50, unitsPerOrder: 1, margin: 0.3 });
+  const series = (values: [number, number, number][][]) => values.map((days) => fc(...days));
+  // Per series × day, row-major, as the model answers.
+  const packed = (perSeries: DayForecast[][]) => ({
+    mean: perSeries.flatMap((f) => f.map((d) => d.target)),
+    lower: perSeries.flatMap((f) => f.map((d) => d.lower)),
+    upper: perSeries.flatMap((f) => f.map((d) => d.upper)),
+  });
+  it.each<[string, TargetMeaning, (number | null)[], [number, number, number][][]]>([
+    ['one series, a rate', 'conversionRate', [1000], [[[0.05, 0.04, 0.06], [0.03, 0.02, 0.05], [0.01, 0, 0.02]]]],
+    ['two series, rates weighted by visitors', 'conversionRate', [1000, 3000], [[[0.05, 0.04, 0.06], [0.03, 0.02, 0.04]], [[0.01, 0.005, 0.015], [0.02, 0.01, 0.03]]]],
+    ['two series, a visitor count unknown: plain mean', 'conversionRate', [1000, null], [[[0.05, 0.04, 0.06], [0.03, 0.02, 0.04]], [[0.01, 0.005, 0.015], [0.02, 0.01, 0.03]]]],
+    ['three series of orders: summed', 'orders', [null, 10, 20], [[[5, 4, 6]], [[7, 6, 9]], [[1, 0, 2]]]],
+  ])('%s: what planKpis makes of aggregateForecasts', (_name, meaning, visitors, values) => {
+    const perSeries = series(values);
+    const contexts = visitors.map(ctx);
+    const horizon = perSeries[0]!.length;
+    const aggregated = aggregateForecasts(meaning, perSeries.map((forecast, k) => ({ forecast, context: contexts[k]! })));
+    const kpis = planKpis(meaning, aggregated.context, aggregated.forecast.map(() => ({ discountPct: 0, adSpend: 0 })), aggregated.forecast);
+    expect(horizonTarget(meaning, seriesWeights(meaning, contexts), packed(perSeries), horizon)).toEqual({ target: kpis.target, lower: kpis.targetLower, upper: kpis.targetUpper });
   });
 });

@@ -256,6 +256,47 @@ function weightedMean(values: readonly (number | null)[], weights: readonly (num
 }
 
 /**
+ * How each series counts in the sum of several (see aggregateForecasts): a
+ * conversion rate is weighted by visitors (equally when one is unknown), so
+ * the weights sum to 1; anything else adds up (weight 1 each).
+ */
+export function seriesWeights(meaning: TargetMeaning, contexts: readonly KpiContext[]): number[] {
+  if (meaning !== 'conversionRate') return contexts.map(() => 1);
+  const visitors = contexts.map((c) => known(c.visitorsPerDay));
+  const total = sumKnown(visitors);
+  const raw = total !== null && total > 0 ? (visitors as number[]) : contexts.map(() => 1);
+  const sum = raw.reduce((a, b) => a + b, 0);
+  return raw.map((w) => w / sum);
+}
+
+/**
+ * The horizon's target of a plan over several series, straight from the
+ * model's per series × day arrays (row-major, `horizon` days per series):
+ * what planKpis(aggregateForecasts(…)) gives as target and bounds (a rate's
+ * mean over the days, else the sum), without building either.
+ */
+export function horizonTarget(meaning: TargetMeaning, weights: readonly number[], plan: { readonly mean: ArrayLike<number>; readonly lower: ArrayLike<number>; readonly upper: ArrayLike<number> }, horizon: number): { target: number; lower: number; upper: number } {
+  let target = 0;
+  let lower = 0;
+  let upper = 0;
+  for (let d = 0; d < horizon; d++) {
+    let t = 0;
+    let l = 0;
+    let u = 0;
+    weights.forEach((w, k) => {
+      t += w * plan.mean[k * horizon + d]!;
+      l += w * plan.lower[k * horizon + d]!;
+      u += w * plan.upper[k * horizon + d]!;
+    });
+    target += t;
+    lower += l;
+    upper += u;
+  }
+  const n = meaning === 'conversionRate' ? horizon : 1;
+  return { target: target / n, lower: lower / n, upper: upper / n };
+}
+
+/**
  * Combines the forecasts and contexts of several series (e.g. every segment
  * of a category) into one, so that {@link planKpis} can score the whole.
  * All forecasts must have the same length D, and there must be at least one
@@ -282,10 +323,8 @@ export function aggregateForecasts(meaning: TargetMeaning, perSeries: readonly S
     if (s.forecast.length !== days) throw new RangeError(`aggregateForecasts: forecasts of ${days} and ${s.forecast.length} days`);
   }
 
-  const visitors = perSeries.map((s) => known(s.context.visitorsPerDay));
-  const visitorsTotal = sumKnown(visitors);
-  const rateWeights = visitorsTotal !== null && visitorsTotal > 0 ? (visitors as number[]) : perSeries.map(() => 1);
-  const rateWeightTotal = rateWeights.reduce((a, b) => a + b, 0);
+  const visitorsTotal = sumKnown(perSeries.map((s) => known(s.context.visitorsPerDay)));
+  const weights = seriesWeights(meaning, perSeries.map((s) => s.context));
 
   const forecast: DayForecast[] = [];
   for (let i = 0; i < days; i++) {
@@ -294,7 +333,7 @@ export function aggregateForecasts(meaning: TargetMeaning, perSeries: readonly S
     let upper = 0;
     perSeries.forEach((s, k) => {
       const f = s.forecast[i]!;
-      const w = meaning === 'conversionRate' ? rateWeights[k]! / rateWeightTotal : 1;
+      const w = weights[k]!;
       target += w * f.target;
       lower += w * f.lower;
       upper += w * f.upper;

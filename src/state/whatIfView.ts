@@ -1,14 +1,22 @@
-import { aggregateForecasts, incrementalRoi, planKpis, type DayForecast, type DayPlan, type KpiContext, type PlanKpis } from '../ml/kpi';
+import { aggregateForecasts, horizonTarget, incrementalRoi, planKpis, seriesWeights, type DayForecast, type DayPlan, type KpiContext, type PlanKpis } from '../ml/kpi';
 import type { RawValue } from '../ml/features';
 import { identifyLevers } from '../ml/leverRoles';
 import type { PlanForecast, WhatIfContext, WhatIfResult } from '../workers/protocol';
-import { buildPlans, contextSeries, type Scenario } from './slices/whatIfSlice';
+import { contextSeries, curvePlacement, type Scenario } from './slices/whatIfSlice';
 
-/** The numeric lever that is the discount (in percent) and the one that is daily ad spend, if any. */
+const moneyLeversOf = new WeakMap<WhatIfContext, { discount: string | null; adSpend: string | null; discountScale: number }>();
+
+/** The numeric lever that is the discount (in percent) and the one that is daily ad spend, if any (worked out once per context). */
 export function moneyLevers(context: WhatIfContext): { discount: string | null; adSpend: string | null; discountScale: number } {
-  const { discount, adSpend, discountScale } = identifyLevers(context.spec, context.leverRanges);
-  return { discount, adSpend, discountScale };
+  let known = moneyLeversOf.get(context);
+  if (!known) {
+    const { discount, adSpend, discountScale } = identifyLevers(context.spec, context.leverRanges);
+    known = { discount, adSpend, discountScale };
+    moneyLeversOf.set(context, known);
+  }
+  return known;
 }
+
 
 function num(v: RawValue | undefined): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
@@ -84,10 +92,11 @@ export function scenarioView(context: WhatIfContext, scenario: Scenario, result:
     const plan = planKpis(meaning, kpiContext(series[0]!), f.map(() => ({ discountPct: 0, adSpend: 0 })), f);
     return { target: plan.target, lower: plan.targetLower, upper: plan.targetUpper };
   };
-  const kpis = sumKpis(main.perSeries, series.length === 1 ? summary(main.aggregated.forecast) : summary(main.aggregated.forecast));
+  const kpis = sumKpis(main.perSeries, summary(main.aggregated.forecast));
   const noPromotionKpis = sumKpis(none.perSeries, summary(none.aggregated.forecast));
   // The numbers alone (two plans) have no curves: no layout to build on the slider's path.
-  const { curves } = result.plans.length > 2 ? buildPlans(context, scenario) : { curves: [] };
+  const curves = result.plans.length > 2 ? curvePlacement(context) : [];
+  const weights = seriesWeights(meaning, series.map(kpiContext));
   return {
     forecast: main.aggregated.forecast,
     noPromotion: none.aggregated.forecast,
@@ -105,7 +114,7 @@ export function scenarioView(context: WhatIfContext, scenario: Scenario, result:
       .map((c) => ({
         lever: c.lever,
         points: c.values.map((value, k) => {
-          const s = summary(aggregateForecasts(meaning, series.map((si, j) => ({ forecast: seriesForecast(result.plans[c.first + k]!, j, scenario.horizon), context: kpiContext(si) }))).forecast);
+          const s = horizonTarget(meaning, weights, result.plans[c.first + k]!, scenario.horizon);
           return { value, mean: s.target, lower: s.lower, upper: s.upper };
         }),
       })),

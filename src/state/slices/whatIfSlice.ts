@@ -110,6 +110,16 @@ export function curveLayout(context: WhatIfContext, points = CURVE_POINTS): Curv
   return context.spec.levers.map((lever) => ({ lever, values: curveValues(context, lever, points) }));
 }
 
+/** The response curves of a result: per lever, its values and where its points start among the plans (after the scenario's own two). */
+export function curvePlacement(context: WhatIfContext, points = CURVE_POINTS): { lever: string; values: readonly RawValue[]; first: number }[] {
+  let first = 2;
+  return curveLayout(context, points).map((c) => {
+    const at = first;
+    first += c.values.length;
+    return { ...c, first: at };
+  });
+}
+
 /**
  * The plans of one update: [scenario, no promotion, ...every point of every
  * lever's response curve], and where each curve's points start. The first
@@ -118,14 +128,7 @@ export function curveLayout(context: WhatIfContext, points = CURVE_POINTS): Curv
  */
 export function buildPlans(context: WhatIfContext, scenario: Scenario, points = CURVE_POINTS): { plans: PlanSpec[]; curves: { lever: string; values: readonly RawValue[]; first: number }[] } {
   const own = scenarioPlans(context, scenario);
-  const layout = curveLayout(context, points);
-  let first: number = own.length;
-  const curves = layout.map((c) => {
-    const at = first;
-    first += c.values.length;
-    return { ...c, first: at };
-  });
-  return { plans: [...own, ...curvePlans(own[0], layout)], curves };
+  return { plans: [...own, ...curvePlans(own[0], curveLayout(context, points))], curves: curvePlacement(context, points) };
 }
 
 /** The last day with data in any series (day number). */
