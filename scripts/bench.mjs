@@ -289,12 +289,12 @@ function reportWhatIf(ml, appRuns, options) {
       rows.push({ metric: `(c) app, ${label}: drag: last input → final numbers, ms`, value: fmt(d.lastInputToNumbersMs, 1) });
       rows.push({ metric: `(c) app, ${label}: drag: last input → final curves drawn, ms`, value: fmt(d.lastInputToCurvesMs, 1) });
     }
-    if (run.mouse) {
-      const m = run.mouse;
-      rows.push({ metric: `(d) app, ${label}: mouse drag, ${m.inputs} inputs over ${m.spanMs} ms: frames whose Prediction answers the slider`, value: `${m.framesWithNumbers} of ${m.frames}` });
-      rows.push({ metric: `(d) app, ${label}: mouse drag: frames whose curves answer the slider`, value: `${m.framesWithCurves} of ${m.frames}` });
-      rows.push({ metric: `(d) app, ${label}: mouse drag: last input → numbers on screen, ms`, value: fmt(m.lastInputToNumbersMs, 1) });
-      rows.push({ metric: `(d) app, ${label}: mouse drag: last input → numbers and curves on screen, ms`, value: fmt(m.lastInputToCurvesMs, 1) });
+    if (run.frameDrag) {
+      const m = run.frameDrag;
+      rows.push({ metric: `(d) app, ${label}: drag at one input per frame, ${m.inputs} inputs over ${m.spanMs} ms: frames whose Prediction answers the slider`, value: `${m.framesWithNumbers} of ${m.frames}` });
+      rows.push({ metric: `(d) app, ${label}: drag at one input per frame: frames whose curves answer the slider`, value: `${m.framesWithCurves} of ${m.frames}` });
+      rows.push({ metric: `(d) app, ${label}: drag at one input per frame: last input → numbers on screen, ms`, value: fmt(m.lastInputToNumbersMs, 1) });
+      rows.push({ metric: `(d) app, ${label}: drag at one input per frame: last input → numbers and curves on screen, ms`, value: fmt(m.lastInputToCurvesMs, 1) });
     }
     if (run.split?.n > 0) {
       rows.push({ metric: `(b) app, ${label}: input → request posted to the worker, p50 ms`, value: fmt(run.split.inputToRequestP50Ms, 1) });

@@ -2,7 +2,7 @@
 // (vite preview of the production build). Load the sample, train 1 epoch,
 // then press ArrowRight on the discount_pct slider N times and time, in the
 // page, each input event → the Prediction region's text changing.
-/* global window, document, MutationObserver, requestAnimationFrame, Worker */
+/* global window, document, MutationObserver, requestAnimationFrame, Worker, HTMLInputElement */
 import { percentile, round } from './harness.mjs';
 
 const TRAIN_TIMEOUT_MS = 300_000;
@@ -10,8 +10,8 @@ const TRAIN_TIMEOUT_MS = 300_000;
 const PRESS_TIMEOUT_MS = 30_000;
 /** Inputs in the drag measurement (one every 16 ms). */
 const DRAG_INPUTS = 30;
-/** Pointer moves in the mouse drag (one every 16 ms, across 60 % of the slider). */
-const MOUSE_MOVES = 40;
+/** Inputs in the drag at one input per frame (across 60 % of the slider). */
+const FRAME_DRAG_INPUTS = 60;
 /** Presses stop after this much time on one backend (slow software GPUs). */
 const PRESSES_BUDGET_MS = 90_000;
 
@@ -169,40 +169,54 @@ function pageDragArm({ region, charts, lever }) {
 }
 
 /**
- * Arms the mouse-drag measurement: every input on the lever's slider, and at
- * the end of each frame's rendering whether the Prediction and the charts on
- * screen answer the slider's value (neither is aria-busy).
+ * A drag at one input per frame, as Chromium delivers a mouse drag: in each
+ * animation frame the slider of `lever` takes the next of `values` (through
+ * the native value setter and an input event, which React sees as a change).
+ * At the end of each frame's rendering it records whether the Prediction and
+ * the charts on screen answer the slider (neither is aria-busy); it goes on
+ * recording for `settleMs` after the last input.
  */
-function pageMouseArm({ region, charts, lever }) {
-  const rec = { inputs: [], frames: [], done: false };
-  window.__mouse = rec;
-  rec.onInput = (event) => {
-    if (event.target?.getAttribute?.('aria-label') === lever) rec.inputs.push(performance.now());
+async function pageDriveDrag({ region, charts, lever, values, settleMs }) {
+  const slider = document.querySelector(`input[aria-label="${lever}"]`);
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  const inputs = [];
+  const frames = [];
+  let k = 0;
+  let until = Infinity;
+  const input = () => {
+    setValue.call(slider, String(values[k++]));
+    inputs.push(performance.now());
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+    if (k === values.length) until = performance.now() + settleMs;
   };
-  window.addEventListener('input', rec.onInput, true);
-  const frameLoop = () => {
-    if (rec.done) return;
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => rec.frames.push({ t: performance.now(), numbers: region.getAttribute('aria-busy') !== 'true', curves: charts?.getAttribute('aria-busy') === 'false' });
-    channel.port2.postMessage(null);
-    requestAnimationFrame(frameLoop);
-  };
-  requestAnimationFrame(frameLoop);
-}
-
-function pageMouseCollect() {
-  const rec = window.__mouse;
-  rec.done = true;
-  window.removeEventListener('input', rec.onInput, true);
-  return { inputs: rec.inputs, frames: rec.frames };
+  await new Promise((resolve) => {
+    // Each input arrives between frames (right after a paint), as the browser's own input does.
+    const frame = () => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const now = performance.now();
+        frames.push({ t: now, numbers: region.getAttribute('aria-busy') !== 'true', curves: charts?.getAttribute('aria-busy') === 'false' });
+        if (now > until) {
+          resolve();
+          return;
+        }
+        if (k < values.length) input();
+        requestAnimationFrame(frame);
+      };
+      channel.port2.postMessage(null);
+    };
+    input();
+    requestAnimationFrame(frame);
+  });
+  return { inputs, frames };
 }
 
 /**
- * Summary of a mouse drag: of the frames painted from the first input to the
- * last, how many showed numbers (and curves) answering the slider as it was;
- * after the last input, when both did.
+ * Summary of a drag at one input per frame: of the frames painted from the
+ * first input to the last, how many showed numbers (and curves) answering the
+ * slider as it was; after the last input, when both did.
  */
-export function mouseDragFigures({ inputs, frames }) {
+export function frameDragFigures({ inputs, frames }) {
   if (inputs.length === 0) return null;
   const first = inputs[0];
   const last = inputs.at(-1);
@@ -330,7 +344,7 @@ async function oneBackend({ browser, url, choice, presses, log }) {
         toDomMs: split ? r.t1 - r.answered : null,
       });
     }
-    // A drag: DRAG_INPUTS inputs a frame apart (16 ms), as a mouse drag sends them.
+    // A drag by keyboard: DRAG_INPUTS presses sent 16 ms apart.
     await page.waitForTimeout(1_000);
     await page.evaluate(pageDragArm, { region: handle, charts: chartsHandle, lever: 'discount_pct' });
     for (let i = 0; i < DRAG_INPUTS; i++) {
@@ -339,24 +353,11 @@ async function oneBackend({ browser, url, choice, presses, log }) {
     }
     await page.waitForTimeout(2_000);
     const drag = dragFigures(await page.evaluate(pageDragCollect));
-    // A mouse drag along the slider: values no keyboard step predicts.
-    const box = await slider.boundingBox();
-    let mouse = null;
-    if (box) {
-      const y = box.y + box.height / 2;
-      await page.mouse.click(box.x + 4, y);
-      await page.waitForTimeout(1_000);
-      await page.evaluate(pageMouseArm, { region: handle, charts: chartsHandle, lever: 'discount_pct' });
-      await page.mouse.move(box.x + 4, y);
-      await page.mouse.down();
-      for (let i = 1; i <= MOUSE_MOVES; i++) {
-        await page.mouse.move(box.x + 4 + ((box.width * 0.6) * i) / MOUSE_MOVES, y);
-        await page.waitForTimeout(16);
-      }
-      await page.mouse.up();
-      await page.waitForTimeout(1_000);
-      mouse = mouseDragFigures(await page.evaluate(pageMouseCollect));
-    }
+    // A drag at one input per frame along the slider: values no keyboard step predicts.
+    await page.waitForTimeout(1_000);
+    const range = await slider.evaluate((el) => ({ min: Number(el.min), max: Number(el.max), step: Number(el.step) }));
+    const values = Array.from({ length: FRAME_DRAG_INPUTS }, (_, k) => range.min + Math.round((((range.max - range.min) * 0.6 * (k + 1)) / FRAME_DRAG_INPUTS) / range.step) * range.step);
+    const frameDrag = frameDragFigures(await page.evaluate(pageDriveDrag, { region: handle, charts: chartsHandle, lever: 'discount_pct', values, settleMs: 1_000 }));
     const endValue = await slider.inputValue();
     const dom = samples.map((s) => s.domMs);
     const result = {
@@ -391,7 +392,7 @@ async function oneBackend({ browser, url, choice, presses, log }) {
       },
       slider: { lever: 'discount_pct', from: Number(startValue), to: Number(endValue) },
       drag,
-      mouse,
+      frameDrag,
       trainToPredictionS: round(trainToPredictionS, 1),
       selfTest,
     };

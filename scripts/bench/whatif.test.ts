@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: the bench is plain JavaScript (ES module) without types
-import { dragFigures, frameOf, mouseDragFigures } from './whatif.mjs';
+import { dragFigures, frameOf, frameDragFigures } from './whatif.mjs';
 
 describe('dragFigures', () => {
   it('measures each input to the next Prediction change, and the settling after the last input', () => {
@@ -41,14 +41,14 @@ describe('frameOf', () => {
   });
 });
 
-describe('mouseDragFigures', () => {
+describe('frameDragFigures', () => {
   it('counts the frames during the drag that showed answered numbers and curves, and the settling after it', () => {
     const frame = (t: number, numbers: boolean, curves: boolean) => ({ t, numbers, curves });
-    const figures = mouseDragFigures({
+    const figures = frameDragFigures({
       inputs: [10, 26, 42],
       frames: [frame(5, true, true), frame(20, true, false), frame(36, false, false), frame(42, true, true), frame(58, true, false), frame(75, true, true)],
     });
     expect(figures).toEqual({ inputs: 3, spanMs: 32, frames: 3, framesWithNumbers: 2, framesWithCurves: 1, lastInputToNumbersMs: 16, lastInputToCurvesMs: 33 });
-    expect(mouseDragFigures({ inputs: [], frames: [] })).toBeNull();
+    expect(frameDragFigures({ inputs: [], frames: [] })).toBeNull();
   });
 });
