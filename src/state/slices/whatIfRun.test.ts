@@ -235,6 +235,27 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(state.whatIfCharts?.result.plans).toHaveLength(2 + CURVE_PLANS);
   });
 
+  it('with the shared channel: a curve pass that finishes before the next frame is drawn, a frame behind the slider', async () => {
+    worker.shared = true;
+    const s = await loaded();
+    worker.hold = true;
+    s.getState().setLever('discount_pct', 10);
+    await nextFrame(); // 10's numbers (in the frame); its curve pass is out
+    s.getState().setLever('discount_pct', 20); // the input: its frame has not come yet
+    worker.held.shift()!(); // 10's numbers by message: nothing to do
+    worker.held.shift()!(); // 10's curves: not stopped (no frame asked for the worker since)
+    await Promise.resolve();
+    await Promise.resolve();
+    let state = s.getState();
+    expect(state.whatIfCharts?.scenario.levers['discount_pct']).toBe(10);
+    expect(state.whatIfCharts?.scenario).not.toBe(state.scenario); // drawn, and busy
+    worker.hold = false;
+    await settle();
+    state = s.getState();
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+    expect(state.whatIfCharts?.scenario.levers['discount_pct']).toBe(20);
+  });
+
   it('with the shared channel: numbers that miss the frame come by message', async () => {
     worker.shared = true;
     const s = await loaded();

@@ -246,7 +246,14 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   // channel, drawn before the browser paints. Then its curves (one pass in flight).
   let frameRequested = false;
   let inputAt = 0;
-  /** Counts inputs (the channel's own count where there is one): an answer for an older one is stale. */
+  /** Counts inputs: an answer for an older one is stale. */
+  let inputs = 0;
+  /**
+   * The channel's generation: bumped when a frame asks for new numbers, which
+   * stops the curve pass or prefetch in flight (not at the input itself: until
+   * the frame, a pass for the previous input may still finish and be drawn, so
+   * the curves keep moving, a frame behind, while the slider is dragged).
+   */
   let generation = 0;
   let numbersPending = false;
   /** A frame came while the numbers were pending: ask for the latest once they are in. */
@@ -292,7 +299,8 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     const { whatIfContext: context, whatIfAnswered: scenario, whatIfResult: numbers } = get();
     if (!context || !scenario || !numbers || scenario !== get().scenario) return;
     keepFor(context);
-    const asked = generation;
+    const asked = inputs;
+    const pass = generation;
     const started = answeredInputAt;
     const client = mlClient();
     const layout = curveLayout(context);
@@ -305,14 +313,15 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     let drawn = false;
     try {
       let windows = numbers.windows;
-      for (const pass of passes) {
-        if (pass.length === 0) continue;
-        const answer = await client.whatIf({ plans: [], curves: { base, levers: pass }, ...(client.channel ? { generation: asked } : {}) });
+      for (const [k, levers] of passes.entries()) {
+        if (levers.length === 0) continue;
+        const answer = await client.whatIf({ plans: [], curves: { base, levers }, ...(client.channel ? { generation: pass } : {}) });
         if (!answer || get().whatIfContext !== context) return;
         windows += answer.windows;
-        keepCurves(scenario, pass, answer, 0);
-        // A newer input goes first; its own curves follow.
-        if (asked !== generation) return;
+        keepCurves(scenario, levers, answer, 0);
+        // A newer input goes before the remaining passes; its own curves follow. A complete
+        // answer is drawn even so (marked busy: it is for the scenario before).
+        if (asked !== inputs && k < passes.length - 1) return;
       }
       const answered = new Map(layout.map((c) => [c.lever, keptCurves.get(curveKey(scenario, c.lever))] as const).filter((e): e is [string, readonly PlanForecast[]] => e[1] !== undefined));
       // Every curve kept: drawn now, with the numbers, in the frame of the input.
@@ -320,7 +329,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       set({ whatIfCharts: { scenario, result: { ...withCurves(numbers, layout, answered), windows }, instant } });
       if (instant) set({ whatIfCurvesMs: performance.now() - started });
       else requestAnimationFrame(() => set({ whatIfCurvesMs: performance.now() - started }));
-      drawn = true;
+      drawn = asked === inputs;
     } catch (thrown) {
       failed(thrown);
     } finally {
@@ -351,7 +360,8 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     const value = scenario.levers[lever];
     if (typeof value !== 'number') return;
     keepFor(context);
-    const asked = generation;
+    const asked = inputs;
+    const pass = generation;
     curvesPending = true;
     try {
       for (const direction of [lastDirection, -lastDirection as 1 | -1]) {
@@ -362,11 +372,11 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
         const key = JSON.stringify(neighbour);
         if (keptNumbers.has(key) && missing.length === 0) continue;
         const own = scenarioPlans(context, neighbour);
-        const answer = await client.whatIf({ plans: own, curves: { base: own[0], levers: missing }, generation: asked });
+        const answer = await client.whatIf({ plans: own, curves: { base: own[0], levers: missing }, generation: pass });
         if (!answer || get().whatIfContext !== context) return;
         keptNumbers.set(key, { ...answer, plans: answer.plans.slice(0, own.length) });
         keepCurves(neighbour, missing, answer, own.length);
-        if (asked !== generation) return;
+        if (asked !== inputs) return;
       }
     } catch (thrown) {
       failed(thrown);
@@ -391,7 +401,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     const { whatIfContext: context, scenario } = get();
     if (!context || !scenario) return;
     keepFor(context);
-    const asked = generation;
+    const asked = inputs;
     const started = inputAt;
     const key = JSON.stringify(scenario);
     const kept = keptNumbers.get(key);
@@ -431,20 +441,21 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     if (numbersAgain) {
       numbersAgain = false;
       void requestNumbers();
-    } else if (asked === generation) void requestCurves();
+    } else if (asked === inputs) void requestCurves();
   };
 
   const frame = (): void => {
     frameRequested = false;
+    // The numbers need the worker now: a pass in flight (for an older input) stops at its next step.
+    generation = mlClient().channel?.bump() ?? generation + 1;
     if (numbersPending) numbersAgain = true;
     else void requestNumbers();
   };
 
   const change = (next: Scenario): void => {
     inputAt = performance.now();
+    inputs++;
     set({ scenario: next });
-    // Makes every pass in flight stale at once (with the channel, it stops).
-    generation = mlClient().channel?.bump() ?? generation + 1;
     if (frameRequested) return;
     frameRequested = true;
     requestAnimationFrame(frame);
