@@ -5,7 +5,7 @@ import { formatDay, formatNumber, formatPercent, type Locale } from '../lib/i18n
 import { extrapolationOf } from '../state/extrapolation';
 import { useLocale, useT } from '../state/i18n';
 import { contextSeries, dataEndDay, leverSliderRange, type ContextChoice } from '../state/slices/whatIfSlice';
-import { useAppStore } from '../state/store';
+import { useAppStore, type AppState } from '../state/store';
 import { scenarioView, type ScenarioView } from '../state/whatIfView';
 import { useScenarioView } from '../state/useScenarioView';
 import type { Scenario } from '../state/slices/whatIfSlice';
@@ -90,6 +90,27 @@ function WhatIfLatency() {
   return <p className="muted small">{curvesMs === null ? t('whatif.latencyNumbers', { ms: formatNumber(locale, latency, 0) }) : t('whatif.latency', { ms: formatNumber(locale, latency, 0), curvesMs: formatNumber(locale, curvesMs, 0), windows })}</p>;
 }
 
+type Charts = AppState['whatIfCharts'];
+
+/** The last charts drawn at once (kept curves), until the charts go (a new model). */
+function useLastInstant(charts: Charts): Charts {
+  const [last, setLast] = useState<Charts>(null);
+  if (charts?.instant && charts !== last) setLast(charts);
+  else if (!charts && last) setLast(null);
+  return charts?.instant ? charts : last;
+}
+
+/**
+ * What the charts draw: kept curves at once; others from the background
+ * render, but never older than the last drawn at once (the background value
+ * may still be one from before it).
+ */
+function chartsToShow(charts: Charts, deferred: Charts, lastInstant: Charts): Charts {
+  if (charts?.instant) return charts;
+  if (lastInstant && (deferred?.seq ?? -1) < (lastInstant.seq ?? -1)) return lastInstant;
+  return deferred;
+}
+
 /** Step 4: drag a lever, read the forecast, KPIs and response curves; save and compare scenarios. */
 export function WhatIfStep() {
   const t = useT();
@@ -110,7 +131,7 @@ export function WhatIfStep() {
   // included) follow once the curves are in, in a background render that a newer answer interrupts.
   // Curves that were kept come with the numbers and render with them, in the input's frame.
   const deferred = useDeferredValue(charts);
-  const shownCharts = charts?.instant ? charts : deferred;
+  const shownCharts = chartsToShow(charts, deferred, useLastInstant(charts));
   const chartsView = useMemo(() => (context && shownCharts ? scenarioView(context, shownCharts.scenario, shownCharts.result, { averageOrderValue: aov, margin }) : null), [context, shownCharts, aov, margin]);
   // Busy until the charts on screen show the scenario on screen (its curves answered, their render done).
   const chartsBusy = charts?.scenario !== scenario || shownCharts !== charts;

@@ -89,10 +89,12 @@ interface PlanFeatures {
   readonly leverByDay: boolean;
   /** Exogenous rows with no promotion, per series and step range (a slider move changes levers only). */
   readonly bases: Map<string, Float32Array>;
+  /** Values in `bases`. */
+  kept: number;
 }
 
-/** Stretches kept per data set; past this, the store starts again. */
-const BASES_KEPT = 512;
+/** Values of the stretches kept per data set (16 MB as float32); past this, the store starts again. */
+const BASES_KEPT_VALUES = 4_000_000;
 const planFeaturesOf = new WeakMap<Dataset, PlanFeatures>();
 
 function planFeatures(dataset: Dataset): PlanFeatures {
@@ -113,7 +115,7 @@ function planFeatures(dataset: Dataset): PlanFeatures {
       if (source.kind === 'eventMonth') leverByDay = true;
     }
   }
-  const features: PlanFeatures = { covariateFeatures, leverFeatures, leverByDay, bases: new Map() };
+  const features: PlanFeatures = { covariateFeatures, leverFeatures, leverByDay, bases: new Map(), kept: 0 };
   planFeaturesOf.set(dataset, features);
   return features;
 }
@@ -161,9 +163,13 @@ function planExog(dataset: Dataset, seriesIndex: number, plan: PlanSpec, from: n
   const key = `${seriesIndex}|${from}|${to}|${planStartStep}`;
   let base = features.bases.get(key);
   if (!base) {
-    if (features.bases.size >= BASES_KEPT) features.bases.clear();
     base = noPromotionExog(dataset, seriesIndex, from, to, planStartStep);
+    if (features.kept + base.length > BASES_KEPT_VALUES) {
+      features.bases.clear();
+      features.kept = 0;
+    }
     features.bases.set(key, base);
+    features.kept += base.length;
   }
   const out = base.slice();
   const first = Math.max(planStartStep + Math.max(0, plan.promoStart), from, 0);
@@ -275,8 +281,9 @@ export function planWindows(dataset: Dataset, plans: readonly PlanSpec[]): { x: 
       const origin = Math.min(planStart - 1, last);
       const from = planStart - L + 1;
       const to = planStart + plan.horizon - 1;
-      const exog = planExog(dataset, seriesIndex, plan, Math.min(from, origin - L + 1), to, planStart);
-      const base = Math.min(from, origin - L + 1);
+      // (The windows read the steps from `from` on: a plan far past the data does not encode the gap.)
+      const exog = planExog(dataset, seriesIndex, plan, from, to, planStart);
+      const base = from;
       let level = 0;
       if (hasTarget) {
         let sum = 0;

@@ -29,10 +29,12 @@ describe('WhatIfChannel', () => {
     expect(clock).toBe(6);
   });
 
-  it('leaves an answer too large for it to the message', () => {
+  it('leaves an answer too large for it to the message, and says so: no wait for it', () => {
     const channel = WhatIfChannel.create(64)!;
     expect(channel.write(1, results[0]![1])).toBe(false);
-    expect(channel.waitFor(1, 0)).toBeNull();
+    let clock = 0;
+    expect(channel.waitFor(1, 1_000, () => (clock += 1))).toBeNull();
+    expect(clock).toBe(1); // the deadline only
     expect(channel.write(2, results[2]![1])).toBe(true);
   });
 

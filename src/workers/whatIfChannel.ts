@@ -3,7 +3,11 @@ import type { WhatIfResult } from './protocol';
 // Int32 slots at the start of the buffer.
 /** Bumped by the UI on each what-if input: a curve pass asked for under an older generation stops. */
 const GENERATION = 0;
-/** The request whose answer the payload holds (written last, after the payload). */
+/**
+ * The request whose answer the payload holds (written last, after the
+ * payload); minus the request's id when its answer did not fit (the message
+ * carries it, and the UI need not wait).
+ */
 const ANSWERED = 1;
 const HEADER_BYTES = 16;
 
@@ -98,20 +102,29 @@ export class WhatIfChannel {
     return Atomics.load(this.header, GENERATION);
   }
 
-  /** The worker: writes request `id`'s answer; false when it does not fit (the message carries it). */
+  /**
+   * The worker: writes request `id`'s answer (ids are positive); false when it
+   * does not fit, and the message carries it. Only one request waits here at
+   * a time (the UI sends the next after this one's message), so the payload is
+   * never written while being read.
+   */
   write(id: number, result: WhatIfResult): boolean {
-    if (encodedLength(result) > this.payload.length) return false;
+    if (encodedLength(result) > this.payload.length) {
+      Atomics.store(this.header, ANSWERED, -id);
+      return false;
+    }
     encodeResult(result, this.payload);
     Atomics.store(this.header, ANSWERED, id);
     return true;
   }
 
-  /** The UI: request `id`'s answer if it arrives within `budgetMs`, else null. */
+  /** The UI: request `id`'s answer if it arrives within `budgetMs`, else null (also at once when it is too large for the channel). */
   waitFor(id: number, budgetMs: number, now: () => number = () => performance.now()): WhatIfResult | null {
     const deadline = now() + budgetMs;
     for (;;) {
-      if (Atomics.load(this.header, ANSWERED) === id) return decodeResult(this.payload);
-      if (now() >= deadline) return null;
+      const answered = Atomics.load(this.header, ANSWERED);
+      if (answered === id) return decodeResult(this.payload);
+      if (answered === -id || now() >= deadline) return null;
     }
   }
 }

@@ -82,12 +82,16 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
         return;
       }
       const firstNew = Math.max(dataEnd + 1, summary.newFrom ?? dataEnd + 1);
-      const updated = await mlClient().update(dataset, holdoutStart(firstNew, summary.newTo), UPDATE_EPOCHS, (event) => {
-        if (event.kind === 'storage') set({ storageProblem: event.problem });
-        if (event.kind !== 'batch') return;
-        const { epoch, batch, batches } = event.progress;
-        set({ updateProgress: { fraction: (epoch - 1 + batch / batches) / event.epochs, epoch, epochs: event.epochs } });
-      });
+      // The model changes in place (and may go back): answers kept from before or during the update are forgotten.
+      get().forgetWhatIfAnswers();
+      const updated = await mlClient()
+        .update(dataset, holdoutStart(firstNew, summary.newTo), UPDATE_EPOCHS, (event) => {
+          if (event.kind === 'storage') set({ storageProblem: event.problem });
+          if (event.kind !== 'batch') return;
+          const { epoch, batch, batches } = event.progress;
+          set({ updateProgress: { fraction: (epoch - 1 + batch / batches) / event.epochs, epoch, epochs: event.epochs } });
+        })
+        .finally(() => get().forgetWhatIfAnswers());
       if (!updated.ok) {
         failWith(`update.${updated.reason}`);
         return;

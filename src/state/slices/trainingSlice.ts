@@ -118,6 +118,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
           set({ trainStatus: 'failed', trainError: { kind: 'dataset', error: dataset.reason } });
           return;
         }
+        get().forgetWhatIfAnswers();
         await settle(mlClient().train(dataset.data, trainSettings, backendChoice, onEvent));
       } catch (thrown) {
         set({ trainStatus: 'failed', trainError: bug(thrown) });
@@ -128,6 +129,7 @@ export const createTrainingSlice: StateCreator<AppState, [], [], TrainingSlice> 
 
     resumeTraining: async () => {
       set({ trainStatus: 'training', trainError: null });
+      get().forgetWhatIfAnswers();
       await settle(mlClient().resume(onEvent));
     },
 

@@ -7,7 +7,7 @@ import { CURVE_CHUNK_PLANS, CURVE_POINTS, createWhatIfSlice, curveChunks, Kept, 
 // The ml worker, faked: every plan's forecast is 1000 × the request's number + its index in it; `hold` keeps answers back.
 // With `shared`, the client has a shared channel: numbers come within the frame (unless `late`), and a curve pass of an
 // older generation answers null (it stopped).
-const worker = vi.hoisted(() => ({ requests: [] as WhatIfRequest[], held: [] as (() => void)[], hold: false, context: null as unknown, shared: false, late: false, generation: 0 }));
+const worker = vi.hoisted(() => ({ requests: [] as WhatIfRequest[], held: [] as (() => void)[], hold: false, context: null as unknown, shared: false, late: false, failNext: false, generation: 0 }));
 vi.mock('../../workers/clients/mlClient', async () => {
   const { curvePlans } = await import('../../ml/whatif');
   const answer = (request: WhatIfRequest, n: number): WhatIfResult => {
@@ -23,8 +23,14 @@ vi.mock('../../workers/clients/mlClient', async () => {
   const whatIf = (request: WhatIfRequest): Promise<WhatIfResult | null> => {
     const n = worker.requests.push(request) - 1;
     const reply = () => (request.generation !== undefined && request.generation !== worker.generation ? null : answer(request, n));
-    if (!worker.hold) return Promise.resolve(reply());
-    return new Promise((resolve) => worker.held.push(() => resolve(reply())));
+    const settleWith = (resolve: (r: WhatIfResult | null) => void, reject: (e: Error) => void) => {
+      if (worker.failNext) {
+        worker.failNext = false;
+        reject(new Error('the worker failed'));
+      } else resolve(reply());
+    };
+    if (!worker.hold) return new Promise(settleWith);
+    return new Promise((resolve, reject) => worker.held.push(() => settleWith(resolve, reject)));
   };
   return {
     mlClient: () => ({
@@ -82,6 +88,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     worker.context = context();
     worker.shared = false;
     worker.late = false;
+    worker.failNext = false;
     worker.generation = 0;
     vi.stubGlobal('requestAnimationFrame', (callback: (t: number) => void) => setTimeout(() => callback(0), 0));
   });
@@ -151,6 +158,63 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(state.whatIfAnswered).toBe(state.scenario);
     // A new context: no curve is reused.
     expect(worker.requests.slice(-2).map((r) => planCount(r))).toEqual([3 + CURVE_POINTS, CURVE_POINTS]);
+  });
+
+  it.each([false, true])('answers a new model whose frame came while the old model\'s numbers were out (shared channel: %s)', async (shared) => {
+    worker.shared = shared;
+    const s = await loaded();
+    worker.hold = true;
+    worker.late = true; // with the channel: the numbers miss the frame and come by message
+    s.getState().setLever('discount_pct', 30);
+    await nextFrame();
+    worker.context = context(); // a re-trained model
+    await s.getState().loadWhatIfContext();
+    await nextFrame(); // its frame: the old numbers are still out
+    worker.hold = false;
+    worker.late = false;
+    worker.held.splice(0).forEach((release) => release()); // the old model's numbers: dropped
+    await settle();
+    const state = s.getState();
+    expect(state.whatIfContext).toBe(worker.context);
+    expect(state.whatIfAnswered).toBe(state.scenario);
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+  });
+
+  it('draws kept curves at once, even with a pass out, and an older pass never covers them', async () => {
+    const s = await loaded(); // no channel: curves in passes
+    const first = s.getState().scenario!;
+    worker.hold = true;
+    s.getState().setLever('discount_pct', 10);
+    await nextFrame();
+    worker.held.shift()!(); // 10's numbers
+    await settle();
+    expect(worker.held).toHaveLength(1); // 10's curve pass (promo_type and ad_spend: one pass)
+    s.getState().setLever('discount_pct', first.levers['discount_pct']!); // back: numbers and curves kept
+    await nextFrame();
+    let state = s.getState();
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+    expect(state.whatIfCharts?.instant).toBe(true);
+    worker.held.shift()!(); // 10's pass, complete but older
+    await settle();
+    state = s.getState();
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+  });
+
+  it('after a failed request, still answers the input that came meanwhile', async () => {
+    const s = await loaded();
+    worker.hold = true;
+    s.getState().setLever('ad_spend', 100);
+    await nextFrame();
+    s.getState().setLever('ad_spend', 200);
+    await nextFrame();
+    worker.failNext = true;
+    worker.hold = false;
+    worker.held.splice(0).forEach((release) => release());
+    await settle();
+    const state = s.getState();
+    expect(state.trainError).not.toBeNull();
+    expect(state.whatIfAnswered).toBe(state.scenario);
+    expect(state.whatIfAnswered?.levers['ad_spend']).toBe(200);
   });
 
   it('answers a newer input after the curve pass in flight, not after all the curves', async () => {

@@ -49,6 +49,8 @@ export interface WhatIfSlice {
     readonly result: WhatIfResult;
     /** Every curve was kept (a step back, or prefetched): drawn at once with the numbers, not in a background render. */
     readonly instant?: boolean;
+    /** Counts the inputs: the charts of a later input have a larger one. */
+    readonly seq?: number;
   } | null;
   averageOrderValue: number | null;
   margin: number;
@@ -56,6 +58,8 @@ export interface WhatIfSlice {
   loadWhatIfContext: () => Promise<void>;
   updateScenario: (change: Partial<Scenario>) => void;
   setLever: (lever: string, value: RawValue) => void;
+  /** The model is about to change in place (training, an update): answers kept so far are forgotten. */
+  forgetWhatIfAnswers: () => void;
   /** The slider of `lever` has the keyboard focus (null: none): its next arrow-key steps are answered ahead. */
   focusLever: (lever: string | null) => void;
   setKpiInputs: (change: { averageOrderValue?: number | null; margin?: number }) => void;
@@ -203,30 +207,44 @@ export function withCurves(numbers: WhatIfResult, layout: readonly { lever: stri
 /** How long a frame waits for the numbers on the shared channel before it paints without them (ms). */
 export const NUMBERS_WAIT_MS = 8;
 
-/** Answers kept (the most recently used): a step back, or a prefetched step, needs no model call. */
-export const KEPT_ANSWERS = 64;
+/** Forecast values kept for answers already seen (about 32 MB as float64): a step back, or a prefetched step, needs no model call. */
+export const KEPT_VALUES = 4_000_000;
 
-/** A map that keeps its `limit` most recently used entries. */
+/** A map that keeps its most recently used entries while their weights sum to at most `limit`. */
 export class Kept<V> {
-  private readonly entries = new Map<string, V>();
-  constructor(private readonly limit: number) {}
+  private readonly entries = new Map<string, { value: V; weight: number }>();
+  private total = 0;
+  constructor(
+    private readonly limit: number,
+    private readonly weigh: (value: V) => number = () => 1,
+  ) {}
   get(key: string): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
   }
   has(key: string): boolean {
     return this.entries.has(key);
   }
   set(key: string, value: V): void {
+    this.delete(key);
+    const weight = this.weigh(value);
+    this.entries.set(key, { value, weight });
+    this.total += weight;
+    while (this.total > this.limit && this.entries.size > 0) this.delete(this.entries.keys().next().value!);
+  }
+  private delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
     this.entries.delete(key);
-    this.entries.set(key, value);
-    while (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+    this.total -= entry.weight;
   }
 }
+
+/** Values a list of forecasts holds (mean, lower, upper). */
+const forecastValues = (plans: readonly PlanForecast[]): number => plans.reduce((n, p) => n + 3 * p.mean.length, 0);
 
 /**
  * The value a numeric lever's slider takes one arrow-key step from `value`
@@ -268,13 +286,15 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   let focusedLever: string | null = null;
   let lastDirection: 1 | -1 = 1;
   // Answers kept for this context: numbers per scenario, and each curve's points per curveKey.
-  let keptNumbers = new Kept<WhatIfResult>(KEPT_ANSWERS);
-  let keptCurves = new Kept<readonly PlanForecast[]>(KEPT_ANSWERS * 4);
+  const newKeptNumbers = () => new Kept<WhatIfResult>(KEPT_VALUES / 4, (r) => forecastValues(r.plans));
+  const newKeptCurves = () => new Kept<readonly PlanForecast[]>(KEPT_VALUES, forecastValues);
+  let keptNumbers = newKeptNumbers();
+  let keptCurves = newKeptCurves();
   let keptContext: WhatIfContext | null = null;
   const keepFor = (context: WhatIfContext) => {
     if (keptContext === context) return;
-    keptNumbers = new Kept(KEPT_ANSWERS);
-    keptCurves = new Kept(KEPT_ANSWERS * 4);
+    keptNumbers = newKeptNumbers();
+    keptCurves = newKeptCurves();
     keptContext = context;
   };
 
@@ -289,22 +309,40 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     }
   };
 
+  /**
+   * Draws the curves of `scenario` (answered at input count `asked`) from the
+   * kept ones, unless the charts already show a newer input's.
+   */
+  const drawCurves = (context: WhatIfContext, scenario: Scenario, numbers: WhatIfResult, asked: number, windows: number, instant: boolean, started: number): void => {
+    if ((get().whatIfCharts?.seq ?? -1) > asked) return;
+    const layout = curveLayout(context);
+    const answered = new Map(layout.map((c) => [c.lever, keptCurves.get(curveKey(scenario, c.lever))] as const).filter((e): e is [string, readonly PlanForecast[]] => e[1] !== undefined));
+    set({ whatIfCharts: { scenario, result: { ...withCurves(numbers, layout, answered), windows }, instant, seq: asked } });
+    if (instant) set({ whatIfCurvesMs: performance.now() - started });
+    else requestAnimationFrame(() => set({ whatIfCurvesMs: performance.now() - started }));
+  };
+
   /** The curves of the scenario on screen, when its numbers are in: every lever whose curve's inputs changed. */
   const requestCurves = async (): Promise<void> => {
-    if (curvesPending) {
-      // The pass in flight is for an older scenario (with the channel it stops at its next step).
-      curvesAgain = true;
-      return;
-    }
     const { whatIfContext: context, whatIfAnswered: scenario, whatIfResult: numbers } = get();
     if (!context || !scenario || !numbers || scenario !== get().scenario) return;
     keepFor(context);
     const asked = inputs;
-    const pass = generation;
     const started = answeredInputAt;
+    const missing = curveLayout(context).filter((c) => !keptCurves.has(curveKey(scenario, c.lever)));
+    if (missing.length === 0) {
+      // Every curve kept: drawn now, with the numbers, in the frame of the input.
+      drawCurves(context, scenario, numbers, asked, numbers.windows, true, started);
+      void prefetch();
+      return;
+    }
+    if (curvesPending) {
+      // The pass in flight is for an older scenario (with the channel it stops at the next frame).
+      curvesAgain = true;
+      return;
+    }
+    const pass = generation;
     const client = mlClient();
-    const layout = curveLayout(context);
-    const missing = layout.filter((c) => !keptCurves.has(curveKey(scenario, c.lever)));
     // With the channel a stale pass stops itself, so one pass asks for every curve; without it,
     // passes of a few levers each, so that a newer input waits for one pass at most.
     const passes = client.channel ? [missing] : curveChunks(missing);
@@ -314,7 +352,6 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     try {
       let windows = numbers.windows;
       for (const [k, levers] of passes.entries()) {
-        if (levers.length === 0) continue;
         const answer = await client.whatIf({ plans: [], curves: { base, levers }, ...(client.channel ? { generation: pass } : {}) });
         if (!answer || get().whatIfContext !== context) return;
         windows += answer.windows;
@@ -323,12 +360,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
         // answer is drawn even so (marked busy: it is for the scenario before).
         if (asked !== inputs && k < passes.length - 1) return;
       }
-      const answered = new Map(layout.map((c) => [c.lever, keptCurves.get(curveKey(scenario, c.lever))] as const).filter((e): e is [string, readonly PlanForecast[]] => e[1] !== undefined));
-      // Every curve kept: drawn now, with the numbers, in the frame of the input.
-      const instant = missing.length === 0;
-      set({ whatIfCharts: { scenario, result: { ...withCurves(numbers, layout, answered), windows }, instant } });
-      if (instant) set({ whatIfCurvesMs: performance.now() - started });
-      else requestAnimationFrame(() => set({ whatIfCurvesMs: performance.now() - started }));
+      drawCurves(context, scenario, numbers, asked, windows, false, started);
       drawn = asked === inputs;
     } catch (thrown) {
       failed(thrown);
@@ -412,6 +444,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     }
     const client = mlClient();
     numbersPending = true;
+    let shown = false;
     try {
       const request = { plans: scenarioPlans(context, scenario) };
       let answer: WhatIfResult | null = null;
@@ -432,16 +465,17 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
         keptNumbers.set(key, answer);
         showNumbers(scenario, answer, started, false);
       }
+      shown = true;
     } catch (thrown) {
       failed(thrown);
-      return;
     } finally {
       numbersPending = false;
+      // A frame came meanwhile (or another model): its numbers now, whatever became of these.
+      if (numbersAgain) {
+        numbersAgain = false;
+        void requestNumbers();
+      } else if (shown && asked === inputs) void requestCurves();
     }
-    if (numbersAgain) {
-      numbersAgain = false;
-      void requestNumbers();
-    } else if (asked === inputs) void requestCurves();
   };
 
   const frame = (): void => {
@@ -502,6 +536,10 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       const before = scenario.levers[lever];
       if (typeof before === 'number' && typeof value === 'number' && value !== before) lastDirection = value > before ? 1 : -1;
       change({ ...scenario, levers: { ...scenario.levers, [lever]: value } });
+    },
+
+    forgetWhatIfAnswers: () => {
+      keptContext = null;
     },
 
     focusLever: (lever) => {
