@@ -195,7 +195,8 @@ async function pageDriveDrag({ region, charts, lever, values, settleMs }) {
       const channel = new MessageChannel();
       channel.port1.onmessage = () => {
         const now = performance.now();
-        frames.push({ t: now, numbers: region.getAttribute('aria-busy') !== 'true', curves: charts?.getAttribute('aria-busy') === 'false' });
+        const behind = charts?.getAttribute('data-inputs-behind');
+        frames.push({ t: now, numbers: region.getAttribute('aria-busy') !== 'true', curves: charts?.getAttribute('aria-busy') === 'false', behind: behind === null || behind === undefined ? null : Number(behind) });
         if (now > until) {
           resolve();
           return;
@@ -229,6 +230,10 @@ export function frameDragFigures({ inputs, frames }) {
     frames: during.length,
     framesWithNumbers: during.filter((f) => f.numbers).length,
     framesWithCurves: during.filter((f) => f.curves).length,
+    // How many inputs behind the slider the charts on screen were (0: its own input).
+    framesCurvesAtMostOneBehind: during.filter((f) => f.behind !== null && f.behind !== undefined && f.behind <= 1).length,
+    curvesBehindP50: percentile(during.map((f) => f.behind).filter((v) => v !== null && v !== undefined), 50),
+    curvesBehindP95: percentile(during.map((f) => f.behind).filter((v) => v !== null && v !== undefined), 95),
     lastInputToNumbersMs: numbersSettled === undefined ? null : round(numbersSettled.t - last, 1),
     lastInputToCurvesMs: settled === undefined ? null : round(settled.t - last, 1),
   };

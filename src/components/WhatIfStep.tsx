@@ -124,6 +124,7 @@ export function WhatIfStep() {
   const saveScenario = useAppStore((s) => s.saveScenario);
   const [name, setName] = useState('');
   const charts = useAppStore((s) => s.whatIfCharts);
+  const inputCount = useAppStore((s) => s.whatIfInputs);
   // Save waits for the numbers of the scenario on screen.
   const answered = useAppStore((s) => s.whatIfAnswered === s.scenario);
   const view = useScenarioView();
@@ -244,7 +245,7 @@ export function WhatIfStep() {
               <WhatIfLatency />
             </div>
           </div>
-          <div className="whatif-charts" aria-busy={chartsBusy}>
+          <div className="whatif-charts" aria-busy={chartsBusy} data-inputs-behind={shownCharts?.seq === undefined ? undefined : inputCount - shownCharts.seq}>
             <WhatIfCharts view={chartsView} context={context} scenario={shownCharts?.scenario ?? null} />
           </div>
           <div className="save-scenario">

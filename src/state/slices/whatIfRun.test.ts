@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { create } from 'zustand';
 import type { PlanForecast, WhatIfContext, WhatIfRequest, WhatIfResult } from '../../workers/protocol';
 import type { AppState } from '../store';
-import { CURVE_CHUNK_PLANS, CURVE_POINTS, createWhatIfSlice, curveChunks, Kept, keyboardStep } from './whatIfSlice';
+import { CURVE_CHUNK_PLANS, CURVE_POINTS, CURVES_BEHIND_MAX, createWhatIfSlice, curveChunks, Kept, keyboardStep } from './whatIfSlice';
 
 // The ml worker, faked: every plan's forecast is 1000 × the request's number + its index in it; `hold` keeps answers back.
 // With `shared`, the client has a shared channel: numbers come within the frame (unless `late`), and a curve pass of an
@@ -318,6 +318,26 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     state = s.getState();
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
     expect(state.whatIfCharts?.scenario.levers['discount_pct']).toBe(20);
+  });
+
+  it('with the shared channel: a frame stops the curve pass out, unless the charts have fallen too far behind', async () => {
+    worker.shared = true;
+    const s = await loaded();
+    worker.hold = true;
+    const generations: number[] = [];
+    for (let k = 1; k <= CURVES_BEHIND_MAX + 2; k++) {
+      s.getState().setLever('ad_spend', 10 * k);
+      await nextFrame();
+      generations.push(worker.generation);
+    }
+    // Each frame stopped the pass before it while the charts were fewer than CURVES_BEHIND_MAX inputs behind; then the pass out is left to finish.
+    const stops = generations.map((g, k) => g - (generations[k - 1] ?? 1));
+    expect(stops).toEqual([...new Array<number>(CURVES_BEHIND_MAX - 1).fill(1), 0, 0, 0]);
+    worker.hold = false;
+    worker.held.splice(0).forEach((release) => release());
+    await settle();
+    const state = s.getState();
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
   });
 
   it('with the shared channel: numbers that miss the frame come by message', async () => {

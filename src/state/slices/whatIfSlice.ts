@@ -52,6 +52,8 @@ export interface WhatIfSlice {
     /** Counts the inputs: the charts of a later input have a larger one. */
     readonly seq?: number;
   } | null;
+  /** Inputs so far (what-if changes): the charts answer input `whatIfCharts.seq`. */
+  whatIfInputs: number;
   averageOrderValue: number | null;
   margin: number;
   savedScenarios: readonly SavedScenario[];
@@ -204,6 +206,8 @@ export function withCurves(numbers: WhatIfResult, layout: readonly { lever: stri
   return { ...numbers, plans };
 }
 
+/** Charts this many inputs behind the slider let the curve pass in flight finish (see frame). */
+export const CURVES_BEHIND_MAX = 6;
 /** How long a frame waits for the numbers on the shared channel before it paints without them (ms). */
 export const NUMBERS_WAIT_MS = 8;
 
@@ -480,8 +484,11 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
 
   const frame = (): void => {
     frameRequested = false;
-    // The numbers need the worker now: a pass in flight (for an older input) stops at its next step.
-    generation = mlClient().channel?.bump() ?? generation + 1;
+    // The numbers need the worker now: a pass in flight (for an older input) stops at its next step,
+    // unless the charts have fallen CURVES_BEHIND_MAX inputs behind: then it finishes first (the
+    // numbers wait for it, mostly still within the frame), so a long drag cannot starve the curves.
+    const behind = inputs - (get().whatIfCharts?.seq ?? -Infinity);
+    if (!(curvesPending && behind >= CURVES_BEHIND_MAX)) generation = mlClient().channel?.bump() ?? generation + 1;
     if (numbersPending) numbersAgain = true;
     else void requestNumbers();
   };
@@ -489,7 +496,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   const change = (next: Scenario): void => {
     inputAt = performance.now();
     inputs++;
-    set({ scenario: next });
+    set({ scenario: next, whatIfInputs: inputs });
     if (frameRequested) return;
     frameRequested = true;
     requestAnimationFrame(frame);
@@ -503,6 +510,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     whatIfLatencyMs: null,
     whatIfCurvesMs: null,
     whatIfCharts: null,
+    whatIfInputs: 0,
     averageOrderValue: null,
     margin: 0.3,
     savedScenarios: [],
