@@ -358,7 +358,10 @@ async function oneBackend({ browser, url, choice, presses, log }) {
     }
     await page.waitForTimeout(2_000);
     const drag = dragFigures(await page.evaluate(pageDragCollect));
-    // A drag at one input per frame along the slider: values no keyboard step predicts.
+    // A drag at one input per frame along the slider, under another promotion type, so that no
+    // answer kept from the presses above is for its scenarios.
+    const other = page.getByRole('radiogroup', { name: 'promo_type' }).getByRole('radio', { checked: false }).first();
+    await other.click();
     await page.waitForTimeout(1_000);
     const range = await slider.evaluate((el) => ({ min: Number(el.min), max: Number(el.max), step: Number(el.step) }));
     const values = Array.from({ length: FRAME_DRAG_INPUTS }, (_, k) => range.min + Math.round((((range.max - range.min) * 0.6 * (k + 1)) / FRAME_DRAG_INPUTS) / range.step) * range.step);
