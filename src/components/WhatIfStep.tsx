@@ -133,7 +133,7 @@ export function WhatIfStep() {
   // Curves that were kept come with the numbers and render with them, in the input's frame.
   const deferred = useDeferredValue(charts);
   const shownCharts = chartsToShow(charts, deferred, useLastInstant(charts));
-  const chartsView = useMemo(() => (context && shownCharts ? scenarioView(context, shownCharts.scenario, shownCharts.result, { averageOrderValue: aov, margin }) : null), [context, shownCharts, aov, margin]);
+  const chartsView = useMemo(() => (context && shownCharts ? scenarioView(context, shownCharts.scenario, shownCharts.result, { averageOrderValue: aov, margin }, shownCharts.placement) : null), [context, shownCharts, aov, margin]);
   // Busy until the charts on screen show the scenario on screen (its curves answered, their render done).
   const chartsBusy = charts?.scenario !== scenario || shownCharts !== charts;
   if (!context || !scenario) return null;

@@ -2,7 +2,7 @@ import { aggregateForecasts, horizonTarget, incrementalRoi, planKpis, seriesWeig
 import type { RawValue } from '../ml/features';
 import { identifyLevers } from '../ml/leverRoles';
 import type { PlanForecast, WhatIfContext, WhatIfResult } from '../workers/protocol';
-import { contextSeries, curvePlacement, type Scenario } from './slices/whatIfSlice';
+import { contextSeries, curvePlacement, type CurvePlacement, type Scenario } from './slices/whatIfSlice';
 
 const moneyLeversOf = new WeakMap<WhatIfContext, { discount: string | null; adSpend: string | null; discountScale: number }>();
 
@@ -56,7 +56,7 @@ export interface ScenarioView {
  * the context (series aggregated), KPIs against no promotion, and one
  * response curve per lever (the horizon's target, everything else held).
  */
-export function scenarioView(context: WhatIfContext, scenario: Scenario, result: WhatIfResult, overrides: { averageOrderValue: number | null; margin: number }): ScenarioView {
+export function scenarioView(context: WhatIfContext, scenario: Scenario, result: WhatIfResult, overrides: { averageOrderValue: number | null; margin: number }, placement?: CurvePlacement): ScenarioView {
   const series = contextSeries(context, scenario.context);
   const meaning = context.targetMeaning;
   const kpiContext = (i: number): KpiContext => {
@@ -95,7 +95,7 @@ export function scenarioView(context: WhatIfContext, scenario: Scenario, result:
   const kpis = sumKpis(main.perSeries, summary(main.aggregated.forecast));
   const noPromotionKpis = sumKpis(none.perSeries, summary(none.aggregated.forecast));
   // The numbers alone (two plans) have no curves: no layout to build on the slider's path.
-  const curves = result.plans.length > 2 ? curvePlacement(context) : [];
+  const curves = placement ?? (result.plans.length > 2 ? curvePlacement(context) : []);
   const weights = seriesWeights(meaning, series.map(kpiContext));
   return {
     forecast: main.aggregated.forecast,

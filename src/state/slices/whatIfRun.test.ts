@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { create } from 'zustand';
 import type { PlanForecast, WhatIfContext, WhatIfRequest, WhatIfResult } from '../../workers/protocol';
 import type { AppState } from '../store';
-import { CURVE_CHUNK_PLANS, CURVE_POINTS, CURVES_BEHIND_MAX, createWhatIfSlice, curveChunks, Kept, keyboardStep } from './whatIfSlice';
+import { CURVE_CHUNK_PLANS, CURVE_POINTS, CURVES_BEHIND_MAX, createWhatIfSlice, DRAG_CURVE_POINTS, curveChunks, Kept, keyboardStep } from './whatIfSlice';
 
 // The ml worker, faked: every plan's forecast is 1000 × the request's number + its index in it; `hold` keeps answers back.
 // With `shared`, the client has a shared channel: numbers come within the frame (unless `late`), and a curve pass of an
 // older generation answers null (it stopped).
-const worker = vi.hoisted(() => ({ requests: [] as WhatIfRequest[], held: [] as (() => void)[], hold: false, context: null as unknown, shared: false, late: false, failNext: false, generation: 0 }));
+const worker = vi.hoisted(() => ({ requests: [] as WhatIfRequest[], held: [] as (() => void)[], hold: false, context: null as unknown, shared: false, late: false, failNext: false, generation: 0, clock: 0, tick: 100 }));
 vi.mock('../../workers/clients/mlClient', async () => {
   const { curvePlans } = await import('../../ml/whatif');
   const answer = (request: WhatIfRequest, n: number): WhatIfResult => {
@@ -91,8 +91,15 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     worker.failNext = false;
     worker.generation = 0;
     vi.stubGlobal('requestAnimationFrame', (callback: (t: number) => void) => setTimeout(() => callback(0), 0));
+    // A clock that moves `tick` ms per reading: inputs far apart (no drag) unless a test says otherwise.
+    worker.clock = 0;
+    worker.tick = 100;
+    vi.spyOn(performance, 'now').mockImplementation(() => (worker.clock += worker.tick));
   });
-  afterEach(() => vi.unstubAllGlobals());
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
 
   it('asks for the scenario and no promotion, then every curve; then only the curves a lever move changed', async () => {
     const s = await loaded();
@@ -338,6 +345,44 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     await settle();
     const state = s.getState();
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+  });
+
+  it('with the shared channel, while a slider is dragged: coarse curves first, then the full ones', async () => {
+    worker.shared = true;
+    const s = await loaded();
+    const sent = worker.requests.length;
+    worker.tick = 5; // inputs a few ms apart: a drag
+    worker.hold = true;
+    s.getState().setLever('ad_spend', 90);
+    s.getState().setLever('ad_spend', 100); // 5 ms after the one before, in the same frame
+    await nextFrame();
+    worker.held.shift()!(); // 100's numbers by message (drawn in the frame already)
+    worker.held.shift()!(); // 100's coarse curves
+    await settle();
+    let state = s.getState();
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+    expect(state.whatIfCharts?.coarse).toBe(true);
+    // promo_type has its values either way; discount_pct coarse; ad_spend's own curve kept in full.
+    expect(state.whatIfCharts?.placement?.map((c) => c.values.length)).toEqual([3, DRAG_CURVE_POINTS, CURVE_POINTS]);
+    s.getState().setLever('ad_spend', 120); // stops 100's full pass, out now
+    await nextFrame();
+    s.getState().setLever('ad_spend', 100); // back: its numbers and coarse curves are kept
+    await nextFrame();
+    state = s.getState();
+    expect(state.whatIfAnswered).toBe(state.scenario);
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+    expect(state.whatIfCharts?.instant).toBe(true);
+    expect(state.whatIfCharts?.coarse).toBe(true);
+    worker.hold = false;
+    worker.held.splice(0).forEach((release) => release());
+    await settle();
+    state = s.getState();
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+    expect(state.whatIfCharts?.coarse).toBe(false);
+    expect(state.whatIfCharts?.placement?.map((c) => c.values.length)).toEqual([3, CURVE_POINTS, CURVE_POINTS]);
+    // The passes: 100 coarse (promo_type 3 + discount_pct), 100 full (discount_pct), then for 100 again only the full discount_pct curve.
+    const curvePasses = worker.requests.slice(sent).filter((r) => r.plans.length === 0 && leverOf(r, 'ad_spend') === 100);
+    expect(curvePasses.map(planCount)).toEqual([3 + DRAG_CURVE_POINTS, CURVE_POINTS, CURVE_POINTS]);
   });
 
   it('with the shared channel: numbers that miss the frame come by message', async () => {

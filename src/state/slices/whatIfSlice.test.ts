@@ -20,13 +20,19 @@ describe('curveKey: what a response curve depends on', () => {
 describe('withCurves', () => {
   const plan = (v: number): PlanForecast => ({ mean: Float64Array.of(v), lower: Float64Array.of(v - 1), upper: Float64Array.of(v + 1) });
   const numbers: WhatIfResult = { plans: [plan(1), plan(2)], actual: Float64Array.of(NaN), days: [100], inferenceMs: 1, windows: 2 };
-  const layout = [{ lever: 'discount_pct' }, { lever: 'promo_type' }, { lever: 'ad_spend' }];
-  it.each<[string, [string, number[]][], number[]]>([
-    ['every curve known, in layout order whatever the map order', [['ad_spend', [7, 8]], ['discount_pct', [3, 4]], ['promo_type', [5, 6]]], [1, 2, 3, 4, 5, 6, 7, 8]],
-    ['no curve yet', [], [1, 2]],
-    ['a gap: the curves after it wait', [['discount_pct', [3, 4]], ['ad_spend', [7, 8]]], [1, 2, 3, 4]],
-  ])('%s', (_, known, means) => {
+  const layout = [
+    { lever: 'discount_pct', values: [0, 50] },
+    { lever: 'promo_type', values: ['a', 'b'] },
+    { lever: 'ad_spend', values: [0, 9] },
+  ];
+  it.each<[string, [string, number[]][], number[], [string, number][]]>([
+    ['every curve known, in layout order whatever the map order', [['ad_spend', [7, 8]], ['discount_pct', [3, 4]], ['promo_type', [5, 6]]], [1, 2, 3, 4, 5, 6, 7, 8], [['discount_pct', 2], ['promo_type', 4], ['ad_spend', 6]]],
+    ['no curve yet', [], [1, 2], []],
+    ['a gap: the curves after it wait', [['discount_pct', [3, 4]], ['ad_spend', [7, 8]]], [1, 2, 3, 4], [['discount_pct', 2]]],
+  ])('%s', (_, known, means, firsts) => {
     const curves = new Map(known.map(([lever, values]) => [lever, values.map(plan)]));
-    expect(withCurves(numbers, layout, curves).plans.map((p) => p.mean[0])).toEqual(means);
+    const { result, placement } = withCurves(numbers, layout, curves);
+    expect(result.plans.map((p) => p.mean[0])).toEqual(means);
+    expect(placement.map((c) => [c.lever, c.first])).toEqual(firsts);
   });
 });

@@ -7,6 +7,13 @@ import type { AppState } from '../store';
 
 /** Points per numeric response curve in the UI (the bench also measures 41). */
 export const CURVE_POINTS = 21;
+/**
+ * Points per numeric response curve while a slider is dragged (its inputs
+ * less than DRAG_GAP_MS apart): a third of the model's work, so that the
+ * curves keep up with the slider; the full curves follow when it rests.
+ */
+export const DRAG_CURVE_POINTS = 7;
+export const DRAG_GAP_MS = 60;
 /** Numeric sliders reach this share of the observed range beyond its maximum (marked as extrapolation). */
 export const EXTENSION_SHARE = 0.25;
 
@@ -51,6 +58,10 @@ export interface WhatIfSlice {
     readonly instant?: boolean;
     /** Counts the inputs: the charts of a later input have a larger one. */
     readonly seq?: number;
+    /** Where each curve is among the result's plans (some coarse while a slider is dragged); the full layout when absent. */
+    readonly placement?: CurvePlacement;
+    /** Some curve has DRAG_CURVE_POINTS only: the full ones follow. */
+    readonly coarse?: boolean;
   } | null;
   /** Inputs so far (what-if changes): the charts answer input `whatIfCharts.seq`. */
   whatIfInputs: number;
@@ -116,6 +127,9 @@ export function curveLayout(context: WhatIfContext, points = CURVE_POINTS): Curv
   return context.spec.levers.map((lever) => ({ lever, values: curveValues(context, lever, points) }));
 }
 
+/** Where each response curve's points are among a result's plans. */
+export type CurvePlacement = readonly { readonly lever: string; readonly values: readonly RawValue[]; readonly first: number }[];
+
 /** The response curves of a result: per lever, its values and where its points start among the plans (after the scenario's own two). */
 export function curvePlacement(context: WhatIfContext, points = CURVE_POINTS): { lever: string; values: readonly RawValue[]; first: number }[] {
   let first = 2;
@@ -166,8 +180,13 @@ export function defaultScenario(context: WhatIfContext): Scenario {
 }
 
 /** What a lever's response curve depends on: the scenario without that lever's own value. */
-export function curveKey(scenario: Scenario, lever: string): string {
-  return JSON.stringify({ ...scenario, levers: { ...scenario.levers, [lever]: null } });
+export function curveKey(scenario: Scenario, lever: string, points = CURVE_POINTS): string {
+  return `${points}|${JSON.stringify({ ...scenario, levers: { ...scenario.levers, [lever]: null } })}`;
+}
+
+/** Points a lever's curve has when `points` are asked for: a categorical lever has its values either way. */
+function pointsOf(context: WhatIfContext, lever: string, points: number): number {
+  return context.leverRanges[lever]?.kind === 'category' ? CURVE_POINTS : points;
 }
 
 /** Plans per curve pass at most (a curve longer than this is a pass of its own). */
@@ -192,18 +211,20 @@ export function curveChunks<C extends { readonly values: readonly unknown[] }>(c
 
 /**
  * The scenario's result: its own two plans (the scenario and no promotion),
- * then every curve's points from `curves` (lever → plans) in `layout` order;
- * a curve not known yet leaves the list there (the view draws the curves
- * before it).
+ * then every curve's points from `curves` (lever → plans) in `layout` order,
+ * and where each curve starts; a curve not known yet leaves the list there
+ * (the view draws the curves before it).
  */
-export function withCurves(numbers: WhatIfResult, layout: readonly { lever: string }[], curves: ReadonlyMap<string, readonly PlanForecast[]>): WhatIfResult {
+export function withCurves(numbers: WhatIfResult, layout: CurveLevers, curves: ReadonlyMap<string, readonly PlanForecast[]>): { result: WhatIfResult; placement: CurvePlacement } {
   const plans = [...numbers.plans.slice(0, 2)];
-  for (const { lever } of layout) {
+  const placement: { lever: string; values: readonly RawValue[]; first: number }[] = [];
+  for (const { lever, values } of layout) {
     const known = curves.get(lever);
     if (!known) break;
+    placement.push({ lever, values, first: plans.length });
     plans.push(...known);
   }
-  return { ...numbers, plans };
+  return { result: { ...numbers, plans }, placement };
 }
 
 /** Charts this many inputs behind the slider let the curve pass in flight finish (see frame). */
@@ -267,7 +288,9 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   // numbers are asked for (one request in flight at most) and, with the shared
   // channel, drawn before the browser paints. Then its curves (one pass in flight).
   let frameRequested = false;
-  let inputAt = 0;
+  let inputAt = -Infinity;
+  /** Time between the latest input and the one before: a dragged slider sends them a frame or two apart. */
+  let inputGap = Infinity;
   /** Counts inputs: an answer for an older one is stale. */
   let inputs = 0;
   /**
@@ -313,40 +336,70 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     }
   };
 
+  /** Where the kept curve of `lever` at `points` is kept. */
+  const keyOf = (context: WhatIfContext, scenario: Scenario, lever: string, points: number) => curveKey(scenario, lever, pointsOf(context, lever, points));
+
+  /** The levers whose curves (at `points`; the full ones do too) are not kept yet. */
+  const missingCurves = (context: WhatIfContext, scenario: Scenario, points: number): CurveLevers =>
+    curveLayout(context, points).filter((c) => !keptCurves.has(keyOf(context, scenario, c.lever, CURVE_POINTS)) && !keptCurves.has(keyOf(context, scenario, c.lever, points)));
+
   /**
    * Draws the curves of `scenario` (answered at input count `asked`) from the
-   * kept ones, unless the charts already show a newer input's.
+   * kept ones, full where kept, else (`coarse`) the coarse ones, unless the
+   * charts already show a newer input's, or this input's full ones.
    */
-  const drawCurves = (context: WhatIfContext, scenario: Scenario, numbers: WhatIfResult, asked: number, windows: number, instant: boolean, started: number): void => {
-    if ((get().whatIfCharts?.seq ?? -1) > asked) return;
-    const layout = curveLayout(context);
-    const answered = new Map(layout.map((c) => [c.lever, keptCurves.get(curveKey(scenario, c.lever))] as const).filter((e): e is [string, readonly PlanForecast[]] => e[1] !== undefined));
-    set({ whatIfCharts: { scenario, result: { ...withCurves(numbers, layout, answered), windows }, instant, seq: asked } });
+  const drawCurves = (context: WhatIfContext, scenario: Scenario, numbers: WhatIfResult, asked: number, windows: number, instant: boolean, started: number, coarse: boolean): void => {
+    const shown = get().whatIfCharts;
+    if ((shown?.seq ?? -1) > asked || (shown?.seq === asked && coarse && !shown.coarse)) return;
+    const layout: { lever: string; values: readonly RawValue[] }[] = [];
+    const answered = new Map<string, readonly PlanForecast[]>();
+    let someCoarse = false;
+    for (const lever of context.spec.levers) {
+      const full = keptCurves.get(keyOf(context, scenario, lever, CURVE_POINTS));
+      const points = full || !coarse ? CURVE_POINTS : DRAG_CURVE_POINTS;
+      const plans = full ?? (coarse ? keptCurves.get(keyOf(context, scenario, lever, DRAG_CURVE_POINTS)) : undefined);
+      layout.push({ lever, values: curveValues(context, lever, points) });
+      if (!plans) continue;
+      answered.set(lever, plans);
+      someCoarse ||= pointsOf(context, lever, points) !== CURVE_POINTS;
+    }
+    const { result, placement } = withCurves(numbers, layout, answered);
+    set({ whatIfCharts: { scenario, result: { ...result, windows }, instant, seq: asked, placement, coarse: someCoarse } });
     if (instant) set({ whatIfCurvesMs: performance.now() - started });
     else requestAnimationFrame(() => set({ whatIfCurvesMs: performance.now() - started }));
   };
 
-  /** The curves of the scenario on screen, when its numbers are in: every lever whose curve's inputs changed. */
+  /**
+   * The curves of the scenario on screen, when its numbers are in: every
+   * lever whose curve's inputs changed. While a slider is dragged, coarse
+   * curves first (DRAG_CURVE_POINTS per numeric lever), then the full ones.
+   */
   const requestCurves = async (): Promise<void> => {
     const { whatIfContext: context, whatIfAnswered: scenario, whatIfResult: numbers } = get();
     if (!context || !scenario || !numbers || scenario !== get().scenario) return;
     keepFor(context);
     const asked = inputs;
     const started = answeredInputAt;
-    const missing = curveLayout(context).filter((c) => !keptCurves.has(curveKey(scenario, c.lever)));
-    if (missing.length === 0) {
+    const full = missingCurves(context, scenario, CURVE_POINTS);
+    if (full.length === 0) {
       // Every curve kept: drawn now, with the numbers, in the frame of the input.
-      drawCurves(context, scenario, numbers, asked, numbers.windows, true, started);
+      drawCurves(context, scenario, numbers, asked, numbers.windows, true, started, false);
       void prefetch();
       return;
     }
+    const client = mlClient();
+    // Dragged (and not drawn coarse for this input yet): the coarse curves, kept ones at once.
+    const dragged = client.channel !== null && inputGap < DRAG_GAP_MS && get().whatIfCharts?.seq !== asked;
+    const coarse = dragged ? missingCurves(context, scenario, DRAG_CURVE_POINTS) : [];
+    if (dragged && coarse.length === 0) drawCurves(context, scenario, numbers, asked, numbers.windows, true, started, true);
     if (curvesPending) {
       // The pass in flight is for an older scenario (with the channel it stops at the next frame).
       curvesAgain = true;
       return;
     }
+    const points = coarse.length > 0 ? DRAG_CURVE_POINTS : CURVE_POINTS;
+    const missing = coarse.length > 0 ? coarse : full;
     const pass = generation;
-    const client = mlClient();
     // With the channel a stale pass stops itself, so one pass asks for every curve; without it,
     // passes of a few levers each, so that a newer input waits for one pass at most.
     const passes = client.channel ? [missing] : curveChunks(missing);
@@ -359,26 +412,28 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
         const answer = await client.whatIf({ plans: [], curves: { base, levers }, ...(client.channel ? { generation: pass } : {}) });
         if (!answer || get().whatIfContext !== context) return;
         windows += answer.windows;
-        keepCurves(scenario, levers, answer, 0);
+        keepCurves(context, scenario, levers, answer, 0, points);
         // A newer input goes before the remaining passes; its own curves follow. A complete
         // answer is drawn even so (marked busy: it is for the scenario before).
         if (asked !== inputs && k < passes.length - 1) return;
       }
-      drawCurves(context, scenario, numbers, asked, windows, false, started);
+      drawCurves(context, scenario, numbers, asked, windows, false, started, points !== CURVE_POINTS);
       drawn = asked === inputs;
     } catch (thrown) {
       failed(thrown);
     } finally {
+      // After coarse curves, the full ones (unless a newer input came: its own curves follow).
+      if (drawn && points !== CURVE_POINTS) curvesAgain = true;
       curvesDone();
     }
-    if (drawn) void prefetch();
+    if (drawn && points === CURVE_POINTS) void prefetch();
   };
 
-  /** Keeps the curves `pass` of `scenario` from `answer`, whose plans from `first` on are theirs, lever by lever. */
-  const keepCurves = (scenario: Scenario, pass: CurveLevers, answer: WhatIfResult, first: number): void => {
+  /** Keeps the curves `pass` (at `points`) of `scenario` from `answer`, whose plans from `first` on are theirs, lever by lever. */
+  const keepCurves = (context: WhatIfContext, scenario: Scenario, pass: CurveLevers, answer: WhatIfResult, first: number, points = CURVE_POINTS): void => {
     let at = first;
     for (const c of pass) {
-      keptCurves.set(curveKey(scenario, c.lever), answer.plans.slice(at, at + c.values.length));
+      keptCurves.set(keyOf(context, scenario, c.lever, points), answer.plans.slice(at, at + c.values.length));
       at += c.values.length;
     }
   };
@@ -404,14 +459,14 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
         const next = keyboardStep(context, lever, value, direction);
         if (next === null) continue;
         const neighbour: Scenario = { ...scenario, levers: { ...scenario.levers, [lever]: next } };
-        const missing = curveLayout(context).filter((c) => !keptCurves.has(curveKey(neighbour, c.lever)));
+        const missing = missingCurves(context, neighbour, CURVE_POINTS);
         const key = JSON.stringify(neighbour);
         if (keptNumbers.has(key) && missing.length === 0) continue;
         const own = scenarioPlans(context, neighbour);
         const answer = await client.whatIf({ plans: own, curves: { base: own[0], levers: missing }, generation: pass });
         if (!answer || get().whatIfContext !== context) return;
         keptNumbers.set(key, { ...answer, plans: answer.plans.slice(0, own.length) });
-        keepCurves(neighbour, missing, answer, own.length);
+        keepCurves(context, neighbour, missing, answer, own.length);
         if (asked !== inputs) return;
       }
     } catch (thrown) {
@@ -494,7 +549,9 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   };
 
   const change = (next: Scenario): void => {
-    inputAt = performance.now();
+    const now = performance.now();
+    inputGap = now - inputAt;
+    inputAt = now;
     inputs++;
     set({ scenario: next, whatIfInputs: inputs });
     if (frameRequested) return;
