@@ -30,12 +30,23 @@ describe('WhatIfChannel', () => {
   });
 
   it('leaves an answer too large for it to the message, and says so: no wait for it', () => {
-    const channel = WhatIfChannel.create(64)!;
+    const channel = WhatIfChannel.create(96)!;
     expect(channel.write(1, results[0]![1])).toBe(false);
     let clock = 0;
     expect(channel.waitFor(1, 1_000, () => (clock += 1))).toBeNull();
     expect(clock).toBe(1); // the deadline only
     expect(channel.write(2, results[2]![1])).toBe(true);
+  });
+
+  it('keeps the numbers and the curves with them in slots of their own', () => {
+    const channel = WhatIfChannel.create()!;
+    const [, numbers] = results[0]!;
+    const [, curves] = results[1]!;
+    channel.write(5, numbers, 0);
+    expect(channel.waitFor(5, 0, undefined, 1)).toBeNull();
+    channel.write(5, curves, 1);
+    expect(channel.waitFor(5, 0, undefined, 0)).toEqual(numbers);
+    expect(channel.waitFor(5, 0, undefined, 1)).toEqual(curves);
   });
 
   it('counts generations, seen alike from both sides of the buffer', () => {

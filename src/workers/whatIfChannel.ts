@@ -4,12 +4,15 @@ import type { WhatIfResult } from './protocol';
 /** Bumped by the UI on each what-if input: a curve pass asked for under an older generation stops. */
 const GENERATION = 0;
 /**
- * The request whose answer the payload holds (written last, after the
- * payload); minus the request's id when its answer did not fit (the message
- * carries it, and the UI need not wait).
+ * Per slot (1 + slot): the request whose answer the slot's payload holds
+ * (written last, after the payload); minus the request's id when its answer
+ * did not fit (the message carries it, and the UI need not wait). Slot 0 has
+ * a request's numbers, slot 1 the curves that come with them.
  */
 const ANSWERED = 1;
 const HEADER_BYTES = 16;
+/** Slots: 0 for the numbers, 1 for the curves answered with them. */
+export type ChannelSlot = 0 | 1;
 
 /** Float64 values a result takes in the payload. */
 function encodedLength(result: WhatIfResult): number {
@@ -65,6 +68,11 @@ export function decodeResult(from: Float64Array): WhatIfResult {
   return { plans, actual, days, inferenceMs, windows };
 }
 
+/** One answer from two (the numbers, then the curves with them): `a`'s plans then `b`'s, with `a`'s actuals and days. */
+export function joinResults(a: WhatIfResult, b: WhatIfResult): WhatIfResult {
+  return { plans: [...a.plans, ...b.plans], actual: a.actual, days: a.days, inferenceMs: a.inferenceMs + b.inferenceMs, windows: a.windows + b.windows };
+}
+
 /**
  * Shared memory between the UI and the ml worker, so that a slider's numbers
  * reach the screen in the frame that moves the slider:
@@ -80,11 +88,14 @@ export function decodeResult(from: Float64Array): WhatIfResult {
  */
 export class WhatIfChannel {
   private readonly header: Int32Array;
-  private readonly payload: Float64Array;
+  /** The two slots' payloads: the numbers get three quarters of the room, the curves with them the rest. */
+  private readonly payloads: readonly [Float64Array, Float64Array];
 
   constructor(readonly buffer: SharedArrayBuffer) {
     this.header = new Int32Array(buffer, 0, HEADER_BYTES / 4);
-    this.payload = new Float64Array(buffer, HEADER_BYTES);
+    const values = (buffer.byteLength - HEADER_BYTES) / 8;
+    const first = Math.floor((values * 3) / 4);
+    this.payloads = [new Float64Array(buffer, HEADER_BYTES, first), new Float64Array(buffer, HEADER_BYTES + first * 8, values - first)];
   }
 
   /** A channel with room for `bytes` of answers; null where SharedArrayBuffer is not available. */
@@ -108,22 +119,23 @@ export class WhatIfChannel {
    * a time (the UI sends the next after this one's message), so the payload is
    * never written while being read.
    */
-  write(id: number, result: WhatIfResult): boolean {
-    if (encodedLength(result) > this.payload.length) {
-      Atomics.store(this.header, ANSWERED, -id);
+  write(id: number, result: WhatIfResult, slot: ChannelSlot = 0): boolean {
+    const payload = this.payloads[slot];
+    if (encodedLength(result) > payload.length) {
+      Atomics.store(this.header, ANSWERED + slot, -id);
       return false;
     }
-    encodeResult(result, this.payload);
-    Atomics.store(this.header, ANSWERED, id);
+    encodeResult(result, payload);
+    Atomics.store(this.header, ANSWERED + slot, id);
     return true;
   }
 
-  /** The UI: request `id`'s answer if it arrives within `budgetMs`, else null (also at once when it is too large for the channel). */
-  waitFor(id: number, budgetMs: number, now: () => number = () => performance.now()): WhatIfResult | null {
+  /** The UI: request `id`'s answer in `slot` if it arrives within `budgetMs`, else null (also at once when it is too large for the channel). */
+  waitFor(id: number, budgetMs: number, now: () => number = () => performance.now(), slot: ChannelSlot = 0): WhatIfResult | null {
     const deadline = now() + budgetMs;
     for (;;) {
-      const answered = Atomics.load(this.header, ANSWERED);
-      if (answered === id) return decodeResult(this.payload);
+      const answered = Atomics.load(this.header, ANSWERED + slot);
+      if (answered === id) return decodeResult(this.payloads[slot]);
       if (answered === -id || now() >= deadline) return null;
     }
   }

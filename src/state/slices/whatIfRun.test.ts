@@ -7,7 +7,7 @@ import { CURVE_CHUNK_PLANS, CURVE_POINTS, CURVES_BEHIND_MAX, createWhatIfSlice, 
 // The ml worker, faked: every plan's forecast is 1000 × the request's number + its index in it; `hold` keeps answers back.
 // With `shared`, the client has a shared channel: numbers come within the frame (unless `late`), and a curve pass of an
 // older generation answers null (it stopped).
-const worker = vi.hoisted(() => ({ requests: [] as WhatIfRequest[], held: [] as (() => void)[], hold: false, context: null as unknown, shared: false, late: false, failNext: false, generation: 0, clock: 0, tick: 100 }));
+const worker = vi.hoisted(() => ({ requests: [] as WhatIfRequest[], held: [] as (() => void)[], hold: false, context: null as unknown, shared: false, late: false, curvesLate: false, failNext: false, generation: 0, clock: 0, tick: 100 }));
 vi.mock('../../workers/clients/mlClient', async () => {
   const { curvePlans } = await import('../../ml/whatif');
   const answer = (request: WhatIfRequest, n: number): WhatIfResult => {
@@ -42,7 +42,11 @@ vi.mock('../../workers/clients/mlClient', async () => {
       whatIfWithin: (request: WhatIfRequest) => {
         const n = worker.requests.length;
         const reply = whatIf(request);
-        return { answer: worker.late ? null : answer(request, n), reply };
+        if (worker.late) return { answer: null, complete: false, reply };
+        const whole = answer(request, n);
+        // `curvesLate`: the numbers come in the frame, the curves with them only by message.
+        if (worker.curvesLate && request.curves) return { answer: { ...whole, plans: whole.plans.slice(0, request.plans.length) }, complete: false, reply };
+        return { answer: whole, complete: true, reply };
       },
     }),
   };
@@ -88,6 +92,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     worker.context = context();
     worker.shared = false;
     worker.late = false;
+    worker.curvesLate = false;
     worker.failNext = false;
     worker.generation = 0;
     vi.stubGlobal('requestAnimationFrame', (callback: (t: number) => void) => setTimeout(() => callback(0), 0));
@@ -347,7 +352,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
   });
 
-  it('with the shared channel, while a slider is dragged: coarse curves first, then the full ones', async () => {
+  it('with the shared channel, while a slider is dragged: coarse curves with the numbers in the frame, then the full ones', async () => {
     worker.shared = true;
     const s = await loaded();
     const sent = worker.requests.length;
@@ -356,23 +361,18 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     s.getState().setLever('ad_spend', 90);
     s.getState().setLever('ad_spend', 100); // 5 ms after the one before, in the same frame
     await nextFrame();
-    worker.held.shift()!(); // 100's numbers by message (drawn in the frame already)
-    worker.held.shift()!(); // 100's coarse curves
-    await settle();
+    // One pass for the numbers and the coarse curves (promo_type has its values either way; ad_spend's own curve is kept).
+    expect(worker.requests.slice(sent).map((r) => [r.plans.length, planCount(r)])).toEqual([
+      [2, 2 + 3 + DRAG_CURVE_POINTS],
+      [0, CURVE_POINTS], // then discount_pct in full
+    ]);
     let state = s.getState();
-    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
-    expect(state.whatIfCharts?.coarse).toBe(true);
-    // promo_type has its values either way; discount_pct coarse; ad_spend's own curve kept in full.
-    expect(state.whatIfCharts?.placement?.map((c) => c.values.length)).toEqual([3, DRAG_CURVE_POINTS, CURVE_POINTS]);
-    s.getState().setLever('ad_spend', 120); // stops 100's full pass, out now
-    await nextFrame();
-    s.getState().setLever('ad_spend', 100); // back: its numbers and coarse curves are kept
-    await nextFrame();
-    state = s.getState();
     expect(state.whatIfAnswered).toBe(state.scenario);
+    expect(state.whatIfResult?.plans).toHaveLength(2);
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
     expect(state.whatIfCharts?.instant).toBe(true);
     expect(state.whatIfCharts?.coarse).toBe(true);
+    expect(state.whatIfCharts?.placement?.map((c) => c.values.length)).toEqual([3, DRAG_CURVE_POINTS, CURVE_POINTS]);
     worker.hold = false;
     worker.held.splice(0).forEach((release) => release());
     await settle();
@@ -380,9 +380,49 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
     expect(state.whatIfCharts?.coarse).toBe(false);
     expect(state.whatIfCharts?.placement?.map((c) => c.values.length)).toEqual([3, CURVE_POINTS, CURVE_POINTS]);
-    // The passes: 100 coarse (promo_type 3 + discount_pct), 100 full (discount_pct), then for 100 again only the full discount_pct curve.
-    const curvePasses = worker.requests.slice(sent).filter((r) => r.plans.length === 0 && leverOf(r, 'ad_spend') === 100);
-    expect(curvePasses.map(planCount)).toEqual([3 + DRAG_CURVE_POINTS, CURVE_POINTS, CURVE_POINTS]);
+  });
+
+  it('while a slider is dragged, the numbers are drawn in the frame even when the coarse curves with them come later', async () => {
+    worker.shared = true;
+    const s = await loaded();
+    worker.tick = 5;
+    worker.hold = true;
+    worker.curvesLate = true;
+    s.getState().setLever('ad_spend', 90);
+    s.getState().setLever('ad_spend', 100);
+    await nextFrame();
+    let state = s.getState();
+    expect(state.whatIfAnswered).toBe(state.scenario);
+    expect(state.whatIfCharts?.scenario).not.toBe(state.scenario);
+    const sent = worker.requests.length;
+    worker.held.shift()!(); // the whole answer by message: its coarse curves kept and drawn
+    await settle();
+    state = s.getState();
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+    expect(state.whatIfCharts?.coarse).toBe(true);
+    // No second coarse pass: only the full discount_pct curve was asked for.
+    expect(worker.requests.slice(sent).map(planCount)).toEqual([CURVE_POINTS]);
+  });
+
+  it('while a slider is dragged, coarse curves already kept are drawn at once', async () => {
+    worker.shared = true;
+    const s = await loaded();
+    worker.tick = 5;
+    worker.hold = true;
+    s.getState().setLever('ad_spend', 90);
+    s.getState().setLever('ad_spend', 100);
+    await nextFrame(); // 100: numbers and coarse curves; its full pass is out
+    s.getState().setLever('ad_spend', 120); // stops it
+    await nextFrame();
+    const sent = worker.requests.length;
+    s.getState().setLever('ad_spend', 100); // back: numbers and coarse curves kept
+    await nextFrame();
+    const state = s.getState();
+    expect(state.whatIfAnswered).toBe(state.scenario);
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+    expect(state.whatIfCharts?.coarse).toBe(true);
+    // Nothing asked for it but (once the pass out is done) its full curves.
+    expect(worker.requests.slice(sent).filter((r) => r.plans.length > 0)).toEqual([]);
   });
 
   it('with the shared channel: numbers that miss the frame come by message', async () => {

@@ -231,6 +231,8 @@ export function withCurves(numbers: WhatIfResult, layout: CurveLevers, curves: R
 export const CURVES_BEHIND_MAX = 6;
 /** How long a frame waits for the numbers on the shared channel before it paints without them (ms). */
 export const NUMBERS_WAIT_MS = 8;
+/** While a slider is dragged, how long the frame waits for the coarse curves that come after the numbers (ms from the request). */
+export const DRAG_WAIT_MS = 11;
 
 /** Forecast values kept for answers already seen (about 32 MB as float64): a step back, or a prefetched step, needs no model call. */
 export const KEPT_VALUES = 4_000_000;
@@ -505,24 +507,38 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     numbersPending = true;
     let shown = false;
     try {
-      const request = { plans: scenarioPlans(context, scenario) };
+      const own = scenarioPlans(context, scenario);
+      // While a slider is dragged the coarse curves come with the numbers, in the same pass and frame.
+      const coarse = client.channel && inputGap < DRAG_GAP_MS ? missingCurves(context, scenario, DRAG_CURVE_POINTS) : [];
+      const request = { plans: own, ...(coarse.length > 0 ? { curves: { base: own[0], levers: coarse } } : {}) };
+      // The answer's numbers (its first plans) kept, and the coarse curves after them (when they came: a newer frame may have stopped them).
+      const keep = (answer: WhatIfResult): WhatIfResult => {
+        const numbers = answer.plans.length > own.length ? { ...answer, plans: answer.plans.slice(0, own.length) } : answer;
+        keptNumbers.set(key, numbers);
+        if (answer.plans.length > own.length) keepCurves(context, scenario, coarse, answer, own.length, DRAG_CURVE_POINTS);
+        return numbers;
+      };
       let answer: WhatIfResult | null = null;
       if (client.channel) {
         // In the frame: the answer drawn now is painted with the moved slider. One that does not
         // come in time (the worker busy with other work) comes by message, and frames meanwhile
-        // do not wait (see numbersAgain).
-        const within = client.whatIfWithin(request, NUMBERS_WAIT_MS);
+        // do not wait (see numbersAgain). The coarse curves have until DRAG_WAIT_MS; later ones
+        // are kept from the message.
+        const within = client.whatIfWithin(request, NUMBERS_WAIT_MS, DRAG_WAIT_MS);
         if (within.answer) {
           if (get().whatIfContext !== context) return;
-          keptNumbers.set(key, within.answer);
-          showNumbers(scenario, within.answer, started, true);
+          showNumbers(scenario, keep(within.answer), started, true);
+          if (!within.complete) {
+            // The coarse curves come by message, soon: kept before the curves are asked for.
+            const late = await within.reply;
+            if (late && get().whatIfContext === context) keep(late);
+          }
         } else answer = await within.reply;
       } else answer = await client.whatIf(request);
       if (answer) {
         // Another model or data set arrived meanwhile: this answer is not for it.
         if (get().whatIfContext !== context) return;
-        keptNumbers.set(key, answer);
-        showNumbers(scenario, answer, started, false);
+        showNumbers(scenario, keep(answer), started, false);
       }
       shown = true;
     } catch (thrown) {

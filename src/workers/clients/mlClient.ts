@@ -8,7 +8,7 @@ import type { BundleError } from '../../ml/bundle';
 import type { ColumnSummary, RoleMap } from '../../data/types';
 import type { BackendChoice, ImportedModel, MlRequest, MlResponse, OptimizeResult, SeriesForecast, TrainEvent, TrainFailure, TrainResult, UpdateResult, WhatIfContext, WhatIfRequest, WhatIfResult } from '../protocol';
 import { expectReply, WorkerBridge } from './bridge';
-import { WhatIfChannel } from '../whatIfChannel';
+import { joinResults, WhatIfChannel } from '../whatIfChannel';
 
 /** Room for a numbers answer in the shared channel (a larger one comes by message). */
 const CHANNEL_BYTES = 1 << 20;
@@ -56,16 +56,24 @@ export class MlClient {
   /**
    * Posts `request` and waits up to `budgetMs` on the shared channel for its
    * answer (blocking: for the few milliseconds of a small pass, inside an
-   * animation frame). `answer` is null when it did not come in time (or there
-   * is no channel); `reply` is the answer by message either way.
+   * animation frame). A request with plans and curves is answered in two
+   * parts, the numbers then the curves: `answer` then has the curves too if
+   * they came within `withCurvesMs` of the start (`complete`). `answer` is
+   * null when the numbers did not come in time (or there is no channel);
+   * `reply` is the whole answer by message either way.
    */
-  whatIfWithin(request: WhatIfRequest, budgetMs: number): { answer: WhatIfResult | null; reply: Promise<WhatIfResult | null> } {
+  whatIfWithin(request: WhatIfRequest, budgetMs: number, withCurvesMs = budgetMs): { answer: WhatIfResult | null; complete: boolean; reply: Promise<WhatIfResult | null> } {
     let sent = 0;
     const reply = this.bridge.request((id) => ((sent = id), { type: 'whatif', id, request: { ...request, shared: this.channel !== null } })).then((m) => expectReply(m, 'whatif').result);
-    const answer = this.channel?.waitFor(sent, budgetMs) ?? null;
+    const started = performance.now();
+    const numbers = this.channel?.waitFor(sent, budgetMs) ?? null;
+    const parts = request.curves && request.plans.length > 0;
+    const curves = numbers && parts ? (this.channel?.waitFor(sent, Math.max(0, started + withCurvesMs - performance.now()), undefined, 1) ?? null) : null;
+    const answer = numbers && curves ? joinResults(numbers, curves) : numbers;
+    const complete = answer !== null && (!parts || curves !== null);
     // Answered here: the message that follows has nothing left to say (nor an error to report twice).
-    if (answer) reply.catch(() => undefined);
-    return { answer, reply };
+    if (complete) reply.catch(() => undefined);
+    return { answer, complete, reply };
   }
 
   /** Lever ranges, "no promotion" values and series of the trained model; null before training. */

@@ -141,6 +141,16 @@ describe('ml handler (Node, cpu)', () => {
     await h.handle({ type: 'whatif', id: 6, request: { plans: [base], shared: true, generation: asked } });
     expect(h.messages).toEqual([{ type: 'whatif', id: 6, result: null }]);
     expect(channel.waitFor(6, 0)).toBeNull();
+
+    // Numbers with curves, shared: the numbers in the first slot, the curves in the second, both in the message.
+    const now = channel.generation();
+    h.messages.length = 0;
+    await h.handle({ type: 'whatif', id: 7, request: { plans: [base], curves: { base, levers: [{ lever: 'discount', values: discounts }] }, shared: true, generation: now } });
+    const both = h.messages.find((m) => m.type === 'whatif');
+    if (both?.type !== 'whatif' || !both.result) throw new Error('no two-part reply');
+    expect(both.result.plans).toHaveLength(1 + discounts.length);
+    expect(channel.waitFor(7, 0, undefined, 0)!.plans.map((p) => Array.from(p.mean))).toEqual([Array.from(both.result.plans[0]!.mean)]);
+    expect(channel.waitFor(7, 0, undefined, 1)!.plans.map((p) => Array.from(p.mean))).toEqual(compact.result.plans.map((p) => Array.from(p.mean)));
   }, 180_000);
 
   it('stops after the current batch and resumes from the last epoch', async () => {

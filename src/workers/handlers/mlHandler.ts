@@ -15,7 +15,7 @@ import type { RoleMap } from '../../data/types';
 import type { Dataset, Windows } from '../../ml/types';
 import { actualsForPlan, curvePlans, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
 import { PassStopped } from '../../ml/fastLstm';
-import { WhatIfChannel } from '../whatIfChannel';
+import { joinResults, WhatIfChannel } from '../whatIfChannel';
 import { CHECKPOINT_DATASET_KEY, CHECKPOINT_KEY } from '../storageKeys';
 import { identifyLevers } from '../../ml/leverRoles';
 import { checkConstraints } from '../../ml/optimize';
@@ -623,17 +623,32 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
         case 'whatif': {
           const s = session;
           if (!s?.model) throw new Error('No trained model');
-          const { generation, shared } = request.request;
+          const { plans, curves, generation, shared } = request.request;
           const open = channel;
+          const q90 = s.result?.evaluation.conformalQuantile90 ?? NaN;
           // A curve pass for an input the UI has moved past stops at its next step.
           const stale = open && generation !== undefined ? () => open.generation() !== generation : undefined;
-          let result: WhatIfResult | null = null;
-          try {
-            if (!stale?.()) result = await whatIf(s.dataset, s.model, s.result?.evaluation.conformalQuantile90 ?? NaN, request.request, stale);
-          } catch (thrown) {
-            if (!(thrown instanceof PassStopped)) throw thrown;
+          const run = async (part: WhatIfRequest): Promise<WhatIfResult | null> => {
+            try {
+              return stale?.() ? null : await whatIf(s.dataset, s.model!, q90, part, stale);
+            } catch (thrown) {
+              if (thrown instanceof PassStopped) return null;
+              throw thrown;
+            }
+          };
+          let result: WhatIfResult | null;
+          if (shared && open && curves && plans.length > 0) {
+            // The numbers first, into the channel's first slot (never stopped), then the curves
+            // with them into its second: the UI draws the numbers even when the curves come late.
+            const numbers = await whatIf(s.dataset, s.model, q90, { plans });
+            open.write(request.id, numbers, 0);
+            const rest = await run({ plans: [], curves });
+            if (rest) open.write(request.id, rest, 1);
+            result = rest ? joinResults(numbers, rest) : numbers;
+          } else {
+            result = await run(request.request);
+            if (result && shared) open?.write(request.id, result);
           }
-          if (result && shared) open?.write(request.id, result);
           post({ type: 'whatif', id: request.id, result }, result ? result.plans.flatMap((p) => [p.mean.buffer, p.lower.buffer, p.upper.buffer] as ArrayBuffer[]) : []);
           return;
         }
