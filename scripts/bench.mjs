@@ -291,7 +291,8 @@ function reportWhatIf(ml, appRuns, options) {
     }
     if (run.frameDrag) {
       const m = run.frameDrag;
-      rows.push({ metric: `(d) app, ${label}: drag at one input per frame, ${m.inputs} inputs over ${m.spanMs} ms: frames whose Prediction answers the slider`, value: `${m.framesWithNumbers} of ${m.frames}` });
+      rows.push({ metric: `(d) app, ${label}: drag at one input per frame, ${m.inputs} inputs over ${m.spanMs} ms: frames per second`, value: fmt(m.spanMs > 0 ? (m.frames * 1000) / m.spanMs : null, 1) });
+      rows.push({ metric: `(d) app, ${label}: drag at one input per frame: frames whose Prediction answers the slider`, value: `${m.framesWithNumbers} of ${m.frames}` });
       rows.push({ metric: `(d) app, ${label}: drag at one input per frame: frames whose curves answer the slider`, value: `${m.framesWithCurves} of ${m.frames}` });
       rows.push({ metric: `(d) app, ${label}: drag at one input per frame: frames whose curves answer the slider or the input before`, value: `${m.framesCurvesAtMostOneBehind} of ${m.frames}` });
       rows.push({ metric: `(d) app, ${label}: drag at one input per frame: inputs the curves are behind, p50 / p95`, value: `${fmt(m.curvesBehindP50, 1)} / ${fmt(m.curvesBehindP95, 1)}` });
