@@ -293,11 +293,13 @@ function reportWhatIf(ml, appRuns, options) {
       const m = run.frameDrag;
       rows.push({ metric: `(d) app, ${label}: drag at one input per frame, ${m.inputs} inputs over ${m.spanMs} ms: frames per second`, value: fmt(m.spanMs > 0 ? (m.frames * 1000) / m.spanMs : null, 1) });
       rows.push({ metric: `(d) app, ${label}: drag at one input per frame: frames whose Prediction answers the slider`, value: `${m.framesWithNumbers} of ${m.frames}` });
-      rows.push({ metric: `(d) app, ${label}: drag at one input per frame: frames whose curves answer the slider`, value: `${m.framesWithCurves} of ${m.frames}` });
+      rows.push({ metric: `(d) app, ${label}: drag at one input per frame: frames whose curves (coarse or full) answer the slider`, value: `${m.framesWithAnyCurves} of ${m.frames}` });
       rows.push({ metric: `(d) app, ${label}: drag at one input per frame: frames whose curves answer the slider or the input before`, value: `${m.framesCurvesAtMostOneBehind} of ${m.frames}` });
+      rows.push({ metric: `(d) app, ${label}: drag at one input per frame: frames whose full curves answer the slider`, value: `${m.framesWithCurves} of ${m.frames}` });
       rows.push({ metric: `(d) app, ${label}: drag at one input per frame: inputs the curves are behind, p50 / p95`, value: `${fmt(m.curvesBehindP50, 1)} / ${fmt(m.curvesBehindP95, 1)}` });
       rows.push({ metric: `(d) app, ${label}: drag at one input per frame: last input → numbers on screen, ms`, value: fmt(m.lastInputToNumbersMs, 1) });
-      rows.push({ metric: `(d) app, ${label}: drag at one input per frame: last input → numbers and curves on screen, ms`, value: fmt(m.lastInputToCurvesMs, 1) });
+      rows.push({ metric: `(d) app, ${label}: drag at one input per frame: last input → numbers and curves (coarse or full) on screen, ms`, value: fmt(m.lastInputToAnyCurvesMs, 1) });
+      rows.push({ metric: `(d) app, ${label}: drag at one input per frame: last input → numbers and full curves on screen, ms`, value: fmt(m.lastInputToCurvesMs, 1) });
     }
     if (run.split?.n > 0) {
       rows.push({ metric: `(b) app, ${label}: input → request posted to the worker, p50 ms`, value: fmt(run.split.inputToRequestP50Ms, 1) });

@@ -196,7 +196,14 @@ async function pageDriveDrag({ region, charts, lever, values, settleMs }) {
       channel.port1.onmessage = () => {
         const now = performance.now();
         const behind = charts?.getAttribute('data-inputs-behind');
-        frames.push({ t: now, numbers: region.getAttribute('aria-busy') !== 'true', curves: charts?.getAttribute('aria-busy') === 'false', behind: behind === null || behind === undefined ? null : Number(behind) });
+        frames.push({
+          t: now,
+          numbers: region.getAttribute('aria-busy') !== 'true',
+          // Full curves for the slider as it is (coarse ones keep the charts busy).
+          curves: charts?.getAttribute('aria-busy') === 'false',
+          coarse: charts?.getAttribute('data-coarse') === 'true',
+          behind: behind === null || behind === undefined ? null : Number(behind),
+        });
         if (now > until) {
           resolve();
           return;
@@ -223,6 +230,7 @@ export function frameDragFigures({ inputs, frames }) {
   const last = inputs.at(-1);
   const during = frames.filter((f) => f.t > first && f.t <= last);
   const settled = frames.find((f) => f.t > last && f.numbers && f.curves);
+  const anySettled = frames.find((f) => f.t > last && f.numbers && f.behind === 0);
   const numbersSettled = frames.find((f) => f.t > last && f.numbers);
   return {
     inputs: inputs.length,
@@ -230,11 +238,14 @@ export function frameDragFigures({ inputs, frames }) {
     frames: during.length,
     framesWithNumbers: during.filter((f) => f.numbers).length,
     framesWithCurves: during.filter((f) => f.curves).length,
+    // Curves drawn for the slider's own input, coarse (while dragging) or full.
+    framesWithAnyCurves: during.filter((f) => f.behind === 0).length,
     // How many inputs behind the slider the charts on screen were (0: its own input).
     framesCurvesAtMostOneBehind: during.filter((f) => f.behind !== null && f.behind !== undefined && f.behind <= 1).length,
     curvesBehindP50: percentile(during.map((f) => f.behind).filter((v) => v !== null && v !== undefined), 50),
     curvesBehindP95: percentile(during.map((f) => f.behind).filter((v) => v !== null && v !== undefined), 95),
     lastInputToNumbersMs: numbersSettled === undefined ? null : round(numbersSettled.t - last, 1),
+    lastInputToAnyCurvesMs: anySettled === undefined ? null : round(anySettled.t - last, 1),
     lastInputToCurvesMs: settled === undefined ? null : round(settled.t - last, 1),
   };
 }

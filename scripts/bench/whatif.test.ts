@@ -46,9 +46,9 @@ describe('frameDragFigures', () => {
     const frame = (t: number, numbers: boolean, curves: boolean, behind: number | null = curves ? 0 : 1) => ({ t, numbers, curves, behind });
     const figures = frameDragFigures({
       inputs: [10, 26, 42],
-      frames: [frame(5, true, true), frame(20, true, false), frame(36, false, false, 3), frame(42, true, true), frame(58, true, false), frame(75, true, true)],
+      frames: [frame(5, true, true), frame(20, true, false), frame(36, false, false, 3), frame(42, true, true), frame(58, true, false, 0), frame(75, true, true)],
     });
-    expect(figures).toEqual({ inputs: 3, spanMs: 32, frames: 3, framesWithNumbers: 2, framesWithCurves: 1, framesCurvesAtMostOneBehind: 2, curvesBehindP50: 1, curvesBehindP95: 2.8, lastInputToNumbersMs: 16, lastInputToCurvesMs: 33 });
+    expect(figures).toEqual({ inputs: 3, spanMs: 32, frames: 3, framesWithNumbers: 2, framesWithCurves: 1, framesWithAnyCurves: 1, framesCurvesAtMostOneBehind: 2, curvesBehindP50: 1, curvesBehindP95: 2.8, lastInputToNumbersMs: 16, lastInputToAnyCurvesMs: 16, lastInputToCurvesMs: 33 });
     expect(frameDragFigures({ inputs: [], frames: [] })).toBeNull();
   });
 });

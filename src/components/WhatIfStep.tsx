@@ -134,8 +134,8 @@ export function WhatIfStep() {
   const deferred = useDeferredValue(charts);
   const shownCharts = chartsToShow(charts, deferred, useLastInstant(charts));
   const chartsView = useMemo(() => (context && shownCharts ? scenarioView(context, shownCharts.scenario, shownCharts.result, { averageOrderValue: aov, margin }, shownCharts.placement) : null), [context, shownCharts, aov, margin]);
-  // Busy until the charts on screen show the scenario on screen (its curves answered, their render done).
-  const chartsBusy = charts?.scenario !== scenario || shownCharts !== charts;
+  // Busy until the charts on screen show the scenario on screen (its full curves answered, their render done).
+  const chartsBusy = charts?.scenario !== scenario || shownCharts !== charts || charts.coarse === true;
   if (!context || !scenario) return null;
 
   const spec = context.spec;
@@ -245,7 +245,7 @@ export function WhatIfStep() {
               <WhatIfLatency />
             </div>
           </div>
-          <div className="whatif-charts" aria-busy={chartsBusy} data-inputs-behind={shownCharts?.seq === undefined ? undefined : inputCount - shownCharts.seq}>
+          <div className="whatif-charts" aria-busy={chartsBusy} data-inputs-behind={shownCharts?.seq === undefined ? undefined : inputCount - shownCharts.seq} data-coarse={shownCharts?.coarse ? 'true' : undefined}>
             <WhatIfCharts view={chartsView} context={context} scenario={shownCharts?.scenario ?? null} />
           </div>
           <div className="save-scenario">

@@ -130,6 +130,11 @@ export class WhatIfChannel {
     return true;
   }
 
+  /** The worker: request `id` has no answer in `slot` (its curves were stopped, or failed): the UI need not wait for it. */
+  skip(id: number, slot: ChannelSlot): void {
+    Atomics.store(this.header, ANSWERED + slot, -id);
+  }
+
   /** The UI: request `id`'s answer in `slot` if it arrives within `budgetMs`, else null (also at once when it is too large for the channel). */
   waitFor(id: number, budgetMs: number, now: () => number = () => performance.now(), slot: ChannelSlot = 0): WhatIfResult | null {
     const deadline = now() + budgetMs;

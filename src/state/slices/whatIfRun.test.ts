@@ -366,6 +366,8 @@ describe('the what-if update: numbers first, then the curves that changed', () =
       [2, 2 + 3 + DRAG_CURVE_POINTS],
       [0, CURVE_POINTS], // then discount_pct in full
     ]);
+    // The curves part stops when a newer frame needs the worker.
+    expect(worker.requests[sent]!.generation).toBe(worker.generation);
     let state = s.getState();
     expect(state.whatIfAnswered).toBe(state.scenario);
     expect(state.whatIfResult?.plans).toHaveLength(2);
@@ -423,6 +425,24 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(state.whatIfCharts?.coarse).toBe(true);
     // Nothing asked for it but (once the pass out is done) its full curves.
     expect(worker.requests.slice(sent).filter((r) => r.plans.length > 0)).toEqual([]);
+  });
+
+  it('with the shared channel: a new model\'s first frame stops the old model\'s curve pass', async () => {
+    worker.shared = true;
+    const s = await loaded();
+    worker.hold = true;
+    s.getState().setLever('ad_spend', 300);
+    await nextFrame(); // its curve pass is out
+    const before = worker.generation;
+    worker.context = context();
+    await s.getState().loadWhatIfContext(); // the charts go
+    await nextFrame();
+    expect(worker.generation).toBe(before + 1);
+    worker.hold = false;
+    worker.held.splice(0).forEach((release) => release());
+    await settle();
+    const state = s.getState();
+    expect(state.whatIfCharts?.scenario).toBe(state.scenario);
   });
 
   it('with the shared channel: numbers that miss the frame come by message', async () => {

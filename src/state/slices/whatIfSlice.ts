@@ -262,7 +262,7 @@ export class Kept<V> {
     this.total += weight;
     while (this.total > this.limit && this.entries.size > 0) this.delete(this.entries.keys().next().value!);
   }
-  private delete(key: string): void {
+  delete(key: string): void {
     const entry = this.entries.get(key);
     if (entry === undefined) return;
     this.entries.delete(key);
@@ -436,6 +436,8 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     let at = first;
     for (const c of pass) {
       keptCurves.set(keyOf(context, scenario, c.lever, points), answer.plans.slice(at, at + c.values.length));
+      // The full curve replaces the coarse one.
+      if (points === CURVE_POINTS && pointsOf(context, c.lever, DRAG_CURVE_POINTS) !== CURVE_POINTS) keptCurves.delete(keyOf(context, scenario, c.lever, DRAG_CURVE_POINTS));
       at += c.values.length;
     }
   };
@@ -510,10 +512,12 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       const own = scenarioPlans(context, scenario);
       // While a slider is dragged the coarse curves come with the numbers, in the same pass and frame.
       const coarse = client.channel && inputGap < DRAG_GAP_MS ? missingCurves(context, scenario, DRAG_CURVE_POINTS) : [];
-      const request = { plans: own, ...(coarse.length > 0 ? { curves: { base: own[0], levers: coarse } } : {}) };
+      // (The curves part stops when a newer frame needs the worker; the numbers never do.)
+      const request = { plans: own, ...(coarse.length > 0 ? { curves: { base: own[0], levers: coarse }, generation } : {}) };
       // The answer's numbers (its first plans) kept, and the coarse curves after them (when they came: a newer frame may have stopped them).
       const keep = (answer: WhatIfResult): WhatIfResult => {
-        const numbers = answer.plans.length > own.length ? { ...answer, plans: answer.plans.slice(0, own.length) } : answer;
+        // (Every plan of the request has the same series and horizon: as many windows each.)
+        const numbers = answer.plans.length > own.length ? { ...answer, plans: answer.plans.slice(0, own.length), windows: (answer.windows * own.length) / answer.plans.length } : answer;
         keptNumbers.set(key, numbers);
         if (answer.plans.length > own.length) keepCurves(context, scenario, coarse, answer, own.length, DRAG_CURVE_POINTS);
         return numbers;
@@ -526,7 +530,10 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
         // are kept from the message.
         const within = client.whatIfWithin(request, NUMBERS_WAIT_MS, DRAG_WAIT_MS);
         if (within.answer) {
-          if (get().whatIfContext !== context) return;
+          if (get().whatIfContext !== context) {
+            within.reply.catch(() => undefined);
+            return;
+          }
           showNumbers(scenario, keep(within.answer), started, true);
           if (!within.complete) {
             // The coarse curves come by message, soon: kept before the curves are asked for.
@@ -558,7 +565,8 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     // The numbers need the worker now: a pass in flight (for an older input) stops at its next step,
     // unless the charts have fallen CURVES_BEHIND_MAX inputs behind: then it finishes first (the
     // numbers wait for it, mostly still within the frame), so a long drag cannot starve the curves.
-    const behind = inputs - (get().whatIfCharts?.seq ?? -Infinity);
+    const seq = get().whatIfCharts?.seq;
+    const behind = seq === undefined ? 0 : inputs - seq;
     if (!(curvesPending && behind >= CURVES_BEHIND_MAX)) generation = mlClient().channel?.bump() ?? generation + 1;
     if (numbersPending) numbersAgain = true;
     else void requestNumbers();

@@ -151,6 +151,16 @@ describe('ml handler (Node, cpu)', () => {
     expect(both.result.plans).toHaveLength(1 + discounts.length);
     expect(channel.waitFor(7, 0, undefined, 0)!.plans.map((p) => Array.from(p.mean))).toEqual([Array.from(both.result.plans[0]!.mean)]);
     expect(channel.waitFor(7, 0, undefined, 1)!.plans.map((p) => Array.from(p.mean))).toEqual(compact.result.plans.map((p) => Array.from(p.mean)));
+    // Its curves part for a generation the UI moved past: the numbers alone, and the UI told not to wait for the rest.
+    h.messages.length = 0;
+    await h.handle({ type: 'whatif', id: 8, request: { plans: [base], curves: { base, levers: [{ lever: 'discount', values: discounts }] }, shared: true, generation: now - 1 } });
+    const numbersOnly = h.messages.find((m) => m.type === 'whatif');
+    if (numbersOnly?.type !== 'whatif' || !numbersOnly.result) throw new Error('no numbers reply');
+    expect(numbersOnly.result.plans).toHaveLength(1);
+    expect(channel.waitFor(8, 0, undefined, 0)).not.toBeNull();
+    let clock = 0;
+    expect(channel.waitFor(8, 1_000, () => (clock += 1), 1)).toBeNull();
+    expect(clock).toBe(1);
   }, 180_000);
 
   it('stops after the current batch and resumes from the last epoch', async () => {

@@ -642,8 +642,11 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
             // with them into its second: the UI draws the numbers even when the curves come late.
             const numbers = await whatIf(s.dataset, s.model, q90, { plans });
             open.write(request.id, numbers, 0);
-            const rest = await run({ plans: [], curves });
+            // Stopped or failed curves leave the numbers their answer (a failure shows again when
+            // the curves are asked for on their own).
+            const rest = await run({ plans: [], curves }).catch(() => null);
             if (rest) open.write(request.id, rest, 1);
+            else open.skip(request.id, 1);
             result = rest ? joinResults(numbers, rest) : numbers;
           } else {
             result = await run(request.request);
