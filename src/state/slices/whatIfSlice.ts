@@ -9,10 +9,10 @@ import type { AppState } from '../store';
 export const CURVE_POINTS = 21;
 /**
  * Points per numeric response curve while a slider is dragged (its inputs
- * less than DRAG_GAP_MS apart): a third of the model's work, so that the
+ * less than DRAG_GAP_MS apart): a quarter of the model's work, so that the
  * curves keep up with the slider; the full curves follow when it rests.
  */
-export const DRAG_CURVE_POINTS = 7;
+export const DRAG_CURVE_POINTS = 5;
 export const DRAG_GAP_MS = 60;
 /** Numeric sliders reach this share of the observed range beyond its maximum (marked as extrapolation). */
 export const EXTENSION_SHARE = 0.25;
@@ -232,7 +232,7 @@ export const CURVES_BEHIND_MAX = 6;
 /** How long a frame waits for the numbers on the shared channel before it paints without them (ms). */
 export const NUMBERS_WAIT_MS = 8;
 /** While a slider is dragged, how long the frame waits for the coarse curves that come after the numbers (ms from the request). */
-export const DRAG_WAIT_MS = 11;
+export const DRAG_WAIT_MS = 10;
 
 /** Forecast values kept for answers already seen (about 32 MB as float64): a step back, or a prefetched step, needs no model call. */
 export const KEPT_VALUES = 4_000_000;
