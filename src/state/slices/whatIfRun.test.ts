@@ -73,6 +73,11 @@ function context(): WhatIfContext {
 const store = () => create<AppState>()((...a) => ({ ...createWhatIfSlice(...a) }) as AppState);
 /** Lets the fake worker's answers and the slice's follow-up requests run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** Stops holding the fake worker's answers back and lets every held one go. */
+const releaseAll = () => {
+  worker.hold = false;
+  worker.held.splice(0).forEach((release) => release());
+};
 /** Lets the animation frame an input asked for run (requests go out in it). */
 const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 1));
 const CURVE_PLANS = 3 + 2 * CURVE_POINTS;
@@ -162,8 +167,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     worker.held.shift()!(); // the old model's numbers: dropped
     await settle();
     expect(s.getState().whatIfAnswered).toBeNull();
-    worker.hold = false;
-    worker.held.splice(0).forEach((release) => release());
+    releaseAll();
     await settle();
     const state = s.getState();
     expect(state.whatIfContext).toBe(worker.context);
@@ -182,9 +186,8 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     worker.context = context(); // a re-trained model
     await s.getState().loadWhatIfContext();
     await nextFrame(); // its frame: the old numbers are still out
-    worker.hold = false;
     worker.late = false;
-    worker.held.splice(0).forEach((release) => release()); // the old model's numbers: dropped
+    releaseAll(); // the old model's numbers: dropped
     await settle();
     const state = s.getState();
     expect(state.whatIfContext).toBe(worker.context);
@@ -220,8 +223,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     s.getState().setLever('ad_spend', 200);
     await nextFrame();
     worker.failNext = true;
-    worker.hold = false;
-    worker.held.splice(0).forEach((release) => release());
+    releaseAll();
     await settle();
     const state = s.getState();
     expect(state.trainError).not.toBeNull();
@@ -239,8 +241,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     await settle();
     s.getState().setLever('promo_type', 'none'); // arrives during the first curve pass
     await nextFrame();
-    worker.hold = false;
-    worker.held.splice(0).forEach((release) => release()); // that pass, then none's numbers
+    releaseAll(); // that pass, then none's numbers
     await settle();
     // percent_off: numbers and one curve pass (discount_pct), then straight to none's numbers and curves; no ad_spend pass for percent_off.
     expect(worker.requests.slice(sent).map((r) => [planCount(r), leverOf(r, 'promo_type')])).toEqual([
@@ -302,8 +303,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(worker.requests.slice(sent).map((r) => [planCount(r), leverOf(r, 'discount_pct'), r.generation])).toEqual([[2, 10, undefined], [CURVE_PLANS - CURVE_POINTS, 10, 2]]);
     s.getState().setLever('discount_pct', 20); // the pass for 10 is stale now
     await nextFrame();
-    worker.hold = false;
-    worker.held.splice(0).forEach((release) => release()); // 10's pass (stopped: null), 20's numbers
+    releaseAll(); // 10's pass (stopped: null), 20's numbers
     await settle();
     state = s.getState();
     expect(worker.requests.slice(sent + 2).map((r) => [planCount(r), leverOf(r, 'discount_pct'), r.generation])).toEqual([[2, 20, undefined], [CURVE_PLANS - CURVE_POINTS, 20, 3]]);
@@ -345,8 +345,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     // Each frame stopped the pass before it while the charts were fewer than CURVES_BEHIND_MAX inputs behind; then the pass out is left to finish.
     const stops = generations.map((g, k) => g - (generations[k - 1] ?? 1));
     expect(stops).toEqual([...new Array<number>(CURVES_BEHIND_MAX - 1).fill(1), 0, 0, 0]);
-    worker.hold = false;
-    worker.held.splice(0).forEach((release) => release());
+    releaseAll();
     await settle();
     const state = s.getState();
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
@@ -375,8 +374,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(state.whatIfCharts?.instant).toBe(true);
     expect(state.whatIfCharts?.coarse).toBe(true);
     expect(state.whatIfCharts?.placement?.map((c) => c.values.length)).toEqual([3, DRAG_CURVE_POINTS, CURVE_POINTS]);
-    worker.hold = false;
-    worker.held.splice(0).forEach((release) => release());
+    releaseAll();
     await settle();
     state = s.getState();
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
@@ -438,8 +436,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     await s.getState().loadWhatIfContext(); // the charts go
     await nextFrame();
     expect(worker.generation).toBe(before + 1);
-    worker.hold = false;
-    worker.held.splice(0).forEach((release) => release());
+    releaseAll();
     await settle();
     const state = s.getState();
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
@@ -453,8 +450,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     s.getState().setLever('discount_pct', 10);
     await nextFrame();
     expect(s.getState().whatIfAnswered).not.toBe(s.getState().scenario);
-    worker.hold = false;
-    worker.held.splice(0).forEach((release) => release());
+    releaseAll();
     await settle();
     const state = s.getState();
     expect(state.whatIfAnswered).toBe(state.scenario);
@@ -480,8 +476,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(state.whatIfCurvesMs).not.toBeNull();
     // The only request since: the next step up (1), prefetched in turn; back down to 0 is kept.
     expect(worker.requests.slice(asked).map((r) => leverOf(r, 'discount_pct'))).toEqual([1]);
-    worker.hold = false;
-    worker.held.splice(0).forEach((release) => release());
+    releaseAll();
     await settle();
     // A step back (no slider in focus now: nothing prefetched) is kept too: no request at all.
     s.getState().focusLever(null);

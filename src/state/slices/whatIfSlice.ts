@@ -179,6 +179,11 @@ export function defaultScenario(context: WhatIfContext): Scenario {
   return { context: { kind: 'series', index: 0 }, startDay: defaultStartDay(context), horizon, promoStart: 0, promoDuration: horizon, levers };
 }
 
+/** Where a scenario's numbers are kept. */
+function numbersKey(scenario: Scenario): string {
+  return JSON.stringify(scenario);
+}
+
 /** What a lever's response curve depends on: the scenario without that lever's own value. */
 export function curveKey(scenario: Scenario, lever: string, points = CURVE_POINTS): string {
   return `${points}|${JSON.stringify({ ...scenario, levers: { ...scenario.levers, [lever]: null } })}`;
@@ -296,7 +301,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   /** Counts inputs: an answer for an older one is stale. */
   let inputs = 0;
   /**
-   * The channel's generation: bumped when a frame asks for new numbers, which
+   * The channel's generation (with a channel only): bumped when a frame asks for new numbers, which
    * stops the curve pass or prefetch in flight (not at the input itself: until
    * the frame, a pass for the previous input may still finish and be drawn, so
    * the curves keep moving, a frame behind, while the slider is dragged).
@@ -443,6 +448,20 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   };
 
   /**
+   * Keeps an answer to the plans `own` of `scenario` and, after them, to the
+   * curves `levers` at `points` (when they came: a newer frame may have
+   * stopped them). Returns its numbers, which count their own windows (every
+   * plan of a request has the same series and horizon: as many windows each).
+   */
+  const keepAnswer = (context: WhatIfContext, scenario: Scenario, own: readonly PlanSpec[], answer: WhatIfResult, levers: CurveLevers, points: number): WhatIfResult => {
+    const joined = answer.plans.length > own.length;
+    const numbers = joined ? { ...answer, plans: answer.plans.slice(0, own.length), windows: (answer.windows * own.length) / answer.plans.length } : answer;
+    keptNumbers.set(numbersKey(scenario), numbers);
+    if (joined) keepCurves(context, scenario, levers, answer, own.length, points);
+    return numbers;
+  };
+
+  /**
    * With a lever's slider in focus and the screen up to date: the numbers and
    * curves one arrow-key step away (the last move's way first), kept, so that
    * the step draws them in its own frame. Stops at the next input.
@@ -464,13 +483,11 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
         if (next === null) continue;
         const neighbour: Scenario = { ...scenario, levers: { ...scenario.levers, [lever]: next } };
         const missing = missingCurves(context, neighbour, CURVE_POINTS);
-        const key = JSON.stringify(neighbour);
-        if (keptNumbers.has(key) && missing.length === 0) continue;
+        if (keptNumbers.has(numbersKey(neighbour)) && missing.length === 0) continue;
         const own = scenarioPlans(context, neighbour);
         const answer = await client.whatIf({ plans: own, curves: { base: own[0], levers: missing }, generation: pass });
         if (!answer || get().whatIfContext !== context) return;
-        keptNumbers.set(key, { ...answer, plans: answer.plans.slice(0, own.length) });
-        keepCurves(context, neighbour, missing, answer, own.length);
+        keepAnswer(context, neighbour, own, answer, missing, CURVE_POINTS);
         if (asked !== inputs) return;
       }
     } catch (thrown) {
@@ -498,8 +515,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     keepFor(context);
     const asked = inputs;
     const started = inputAt;
-    const key = JSON.stringify(scenario);
-    const kept = keptNumbers.get(key);
+    const kept = keptNumbers.get(numbersKey(scenario));
     if (kept) {
       showNumbers(scenario, kept, started, true);
       void requestCurves();
@@ -514,14 +530,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       const coarse = client.channel && inputGap < DRAG_GAP_MS ? missingCurves(context, scenario, DRAG_CURVE_POINTS) : [];
       // (The curves part stops when a newer frame needs the worker; the numbers never do.)
       const request = { plans: own, ...(coarse.length > 0 ? { curves: { base: own[0], levers: coarse }, generation } : {}) };
-      // The answer's numbers (its first plans) kept, and the coarse curves after them (when they came: a newer frame may have stopped them).
-      const keep = (answer: WhatIfResult): WhatIfResult => {
-        // (Every plan of the request has the same series and horizon: as many windows each.)
-        const numbers = answer.plans.length > own.length ? { ...answer, plans: answer.plans.slice(0, own.length), windows: (answer.windows * own.length) / answer.plans.length } : answer;
-        keptNumbers.set(key, numbers);
-        if (answer.plans.length > own.length) keepCurves(context, scenario, coarse, answer, own.length, DRAG_CURVE_POINTS);
-        return numbers;
-      };
+      const keep = (answer: WhatIfResult): WhatIfResult => keepAnswer(context, scenario, own, answer, coarse, DRAG_CURVE_POINTS);
       let answer: WhatIfResult | null = null;
       if (client.channel) {
         // In the frame: the answer drawn now is painted with the moved slider. One that does not
@@ -567,7 +576,8 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     // numbers wait for it, mostly still within the frame), so a long drag cannot starve the curves.
     const seq = get().whatIfCharts?.seq;
     const behind = seq === undefined ? 0 : inputs - seq;
-    if (!(curvesPending && behind >= CURVES_BEHIND_MAX)) generation = mlClient().channel?.bump() ?? generation + 1;
+    const channel = mlClient().channel;
+    if (channel && !(curvesPending && behind >= CURVES_BEHIND_MAX)) generation = channel.bump();
     if (numbersPending) numbersAgain = true;
     else void requestNumbers();
   };
