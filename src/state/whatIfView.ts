@@ -88,15 +88,12 @@ export function scenarioView(context: WhatIfContext, scenario: Scenario, result:
       targetUpper: aggregatedTarget.upper,
     };
   };
-  const summary = (f: readonly DayForecast[]) => {
-    const plan = planKpis(meaning, kpiContext(series[0]!), f.map(() => ({ discountPct: 0, adSpend: 0 })), f);
-    return { target: plan.target, lower: plan.targetLower, upper: plan.targetUpper };
-  };
-  const kpis = sumKpis(main.perSeries, summary(main.aggregated.forecast));
-  const noPromotionKpis = sumKpis(none.perSeries, summary(none.aggregated.forecast));
+  // The horizon's target of a plan, straight from the model's arrays (as for every curve point).
+  const weights = seriesWeights(meaning, series.map(kpiContext));
+  const kpis = sumKpis(main.perSeries, horizonTarget(meaning, weights, result.plans[0]!, scenario.horizon));
+  const noPromotionKpis = sumKpis(none.perSeries, horizonTarget(meaning, weights, result.plans[1]!, scenario.horizon));
   // The numbers alone (two plans) have no curves: no layout to build on the slider's path.
   const curves = placement ?? (result.plans.length > 2 ? curvePlacement(context) : []);
-  const weights = seriesWeights(meaning, series.map(kpiContext));
   return {
     forecast: main.aggregated.forecast,
     noPromotion: none.aggregated.forecast,
