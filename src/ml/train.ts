@@ -122,13 +122,11 @@ export function prefixStatesOf(model: tf.LayersModel): PrefixStates | null {
 }
 
 /**
- * The fast pass over windows with shared prefixes: each group's prefix runs
- * once (or not at all when an earlier call with the same weights ran it: see
- * {@link PrefixStates}), then every window runs only its own remaining steps
- * from that state.
+ * Per window of `x`, the LSTM state after its shared prefix (null: no prefix,
+ * it starts from zeros). Each group's prefix runs once, or not at all when an
+ * earlier call with the same weights ran it (see {@link PrefixStates}).
  */
-async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Array, count: number, L: number, F: number, shared: SharedPrefixes, stop?: () => boolean): Promise<Float32Array> {
-  if (count === 0) return new Float32Array(0);
+async function windowStates(view: FastLstm, store: PrefixStates, x: Float32Array, count: number, L: number, F: number, shared: SharedPrefixes): Promise<(PrefixState | null)[]> {
   const stride = L * F;
   // Per group: its state, or (not yet known) its place among the prefixes to run.
   const ofGroup = new Map<number, { prefix: number; state: PrefixState | null; run: number }>();
@@ -148,35 +146,52 @@ async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Arra
     } else if (group.prefix !== p) throw new RangeError(`window ${i}: its group's prefix is ${group.prefix} steps, not ${p}`);
     stateOf[i] = group.state ?? group.run;
   }
-  if (toRun.length > 0) {
-    const prefixX = new Float32Array(toRun.length * stride);
-    toRun.forEach(({ window }, r) => prefixX.set(x.subarray(window * stride, (window + 1) * stride), r * stride));
-    const rows = { offsets: new Int32Array(toRun.length), lengths: Int32Array.from(toRun, ({ input }) => input.length / F) };
-    // The weights these states belong to: the read-back yields, and a training step may assign new ones meanwhile.
-    const weights = dataToken(view.variables);
-    const { h, c } = await fastRun(view, prefixX, L, F, rows, null);
-    const fresh = toRun.map(({ input }, r): PrefixState => {
-      const row = (all: readonly Float32Array[]) => all.map((layer) => layer.slice((r * layer.length) / toRun.length, ((r + 1) * layer.length) / toRun.length));
-      return { input, h: row(h), c: row(c) };
-    });
-    if (holdsData(view.variables, weights)) fresh.forEach((state) => store.set(state));
-    for (let i = 0; i < count; i++) {
-      const s = stateOf[i];
-      if (typeof s === 'number') stateOf[i] = fresh[s]!;
-    }
-  }
+  if (toRun.length === 0) return stateOf as (PrefixState | null)[];
+  const prefixX = new Float32Array(toRun.length * stride);
+  toRun.forEach(({ window }, r) => prefixX.set(x.subarray(window * stride, (window + 1) * stride), r * stride));
+  const rows = { offsets: new Int32Array(toRun.length), lengths: Int32Array.from(toRun, ({ input }) => input.length / F) };
+  // The weights these states belong to: the read-back yields, and a training step may assign new ones meanwhile.
+  const weights = dataToken(view.variables);
+  const { h, c } = await fastRun(view, prefixX, L, F, rows, null);
+  const fresh = toRun.map(({ input }, r): PrefixState => {
+    const row = (all: readonly Float32Array[]) => all.map((layer) => layer.slice((r * layer.length) / toRun.length, ((r + 1) * layer.length) / toRun.length));
+    return { input, h: row(h), c: row(c) };
+  });
+  if (holdsData(view.variables, weights)) fresh.forEach((state) => store.set(state));
+  return stateOf.map((s) => (typeof s === 'number' ? fresh[s]! : s));
+}
+
+/**
+ * The fast pass over windows with shared prefixes: each group's prefix runs
+ * once (see {@link windowStates}), then every window runs only its own
+ * remaining steps from that state.
+ */
+async function predictShared(view: FastLstm, store: PrefixStates, x: Float32Array, count: number, L: number, F: number, shared: SharedPrefixes, stop?: () => boolean): Promise<Float32Array> {
+  if (count === 0) return new Float32Array(0);
+  const stateOf = await windowStates(view, store, x, count, L, F, shared);
   // Initial state per window: its prefix's, or zeros.
   const initialOf = (part: 'h' | 'c') =>
     view.layers.map((layer, l) => {
       const values = new Float32Array(count * layer.units);
       stateOf.forEach((s, i) => {
-        if (s !== null && typeof s !== 'number') values.set(s[part][l]!, i * layer.units);
+        if (s !== null) values.set(s[part][l]!, i * layer.units);
       });
       return values;
     });
   const offsets = shared.prefix.subarray(0, count);
   const anyPrefix = stateOf.some((s) => s !== null);
   return fastRunOutput(view, x, L, F, { offsets, lengths: Int32Array.from(offsets, (p) => L - p) }, anyPrefix ? { h: initialOf('h'), c: initialOf('c') } : null, stop);
+}
+
+/**
+ * Per window, the LSTM state after its shared prefix (null where it has none),
+ * run as {@link predictValues} runs them (and kept for it); null when the model
+ * has no fast path.
+ */
+export async function prefixStatesOfWindows(model: tf.LayersModel, x: Float32Array, count: number, L: number, F: number, shared: SharedPrefixes): Promise<(PrefixState | null)[] | null> {
+  const view = fastView(model);
+  if (!view) return null;
+  return windowStates(view, prefixStatesOf(model)!, x, count, L, F, shared);
 }
 
 /**

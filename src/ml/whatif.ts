@@ -1,6 +1,6 @@
 import { mulberry32 } from '../lib/random';
 import { encodeStep, type RawValue } from './features';
-import type { Dataset, SeriesGrid, SharedPrefixes } from './types';
+import type { Dataset, FeatureSpec, SeriesGrid, SharedPrefixes } from './types';
 
 /**
  * A promotion plan in one context. Days are day numbers (days since
@@ -80,13 +80,17 @@ export function stepAYearBefore(dataset: Dataset, grid: SeriesGrid, u: number, d
   return stepOfDay(dataset, grid, Date.UTC(year, month, Math.min(date.getUTCDate(), lastOfMonth)) / 86_400_000);
 }
 
-/** What planExog reuses per data set: which features are covariates and levers, and "no promotion" stretches already encoded. */
-interface PlanFeatures {
+/** Which exogenous features are covariates and levers (see {@link leverFeaturesOf}). */
+export interface PlanFeatureSets {
   readonly covariateFeatures: readonly number[];
   /** Features a lever sets (standardised value, one-hot), except covariates (history overwrites those). */
   readonly leverFeatures: readonly number[];
   /** A lever feature depends on the day (an event-month flag): encoded day by day. */
   readonly leverByDay: boolean;
+}
+
+/** What planExog reuses per data set: the feature sets, and "no promotion" stretches already encoded. */
+interface PlanFeatures extends PlanFeatureSets {
   /** Exogenous rows with no promotion, per series and step range (a slider move changes levers only). */
   readonly bases: Map<string, Float32Array>;
   /** Values in `bases`. */
@@ -96,11 +100,12 @@ interface PlanFeatures {
 /** Values of the stretches kept per data set (16 MB as float32); past this, the store starts again. */
 const BASES_KEPT_VALUES = 4_000_000;
 const planFeaturesOf = new WeakMap<Dataset, PlanFeatures>();
+const featureSetsOf = new WeakMap<FeatureSpec, PlanFeatureSets>();
 
-function planFeatures(dataset: Dataset): PlanFeatures {
-  const known = planFeaturesOf.get(dataset);
+/** The covariate and lever features among the first `exogCount` of `spec` (kept per spec). */
+export function leverFeaturesOf(spec: FeatureSpec, exogCount: number): PlanFeatureSets {
+  const known = featureSetsOf.get(spec);
   if (known) return known;
-  const { spec, exogCount } = dataset;
   const covariateColumns = new Set(spec.covariates);
   const leverColumns = new Set(spec.levers);
   const covariateFeatures: number[] = [];
@@ -115,9 +120,39 @@ function planFeatures(dataset: Dataset): PlanFeatures {
       if (source.kind === 'eventMonth') leverByDay = true;
     }
   }
-  const features: PlanFeatures = { covariateFeatures, leverFeatures, leverByDay, bases: new Map(), kept: 0 };
+  const sets: PlanFeatureSets = { covariateFeatures, leverFeatures, leverByDay };
+  featureSetsOf.set(spec, sets);
+  return sets;
+}
+
+function planFeatures(dataset: Dataset): PlanFeatures {
+  const known = planFeaturesOf.get(dataset);
+  if (known) return known;
+  const features: PlanFeatures = { ...leverFeaturesOf(dataset.spec, dataset.exogCount), bases: new Map(), kept: 0 };
   planFeaturesOf.set(dataset, features);
   return features;
+}
+
+/**
+ * Sets `plan`'s lever features on the steps of its promotion window that lie
+ * in [from, to] (the plan starts at step `planStartStep`): `out` holds one row
+ * of `stride` values per step from `from` on, exogenous features first. A
+ * lever the plan does not name keeps its "no promotion" value. `dayOf` gives
+ * a step's day number (for levers encoded by day).
+ */
+export function writePlanLevers(spec: FeatureSpec, exogCount: number, keys: readonly string[], noPromotion: Readonly<Record<string, RawValue>>, plan: PlanSpec, planStartStep: number, from: number, to: number, dayOf: (step: number) => number, out: Float32Array, stride: number): void {
+  const { leverFeatures, leverByDay } = leverFeaturesOf(spec, exogCount);
+  const first = Math.max(planStartStep + Math.max(0, plan.promoStart), from, 0);
+  const end = Math.min(planStartStep + plan.promoStart + plan.promoDuration - 1, to);
+  if (first > end || leverFeatures.length === 0) return;
+  const value = (column: string): RawValue => (column in plan.levers ? plan.levers[column]! : (noPromotion[column] ?? null));
+  const row = new Float32Array(exogCount);
+  for (let u = first; u <= end; u++) {
+    // A lever's features do not depend on the day unless one is an event-month flag: encoded once then.
+    if (u === first || leverByDay) encodeStep(spec, keys, dayOf(u), value, row, 0);
+    const at = (u - from) * stride;
+    for (const k of leverFeatures) out[at + k] = row[k]!;
+  }
 }
 
 /**
@@ -172,19 +207,8 @@ function planExog(dataset: Dataset, seriesIndex: number, plan: PlanSpec, from: n
     features.kept += base.length;
   }
   const out = base.slice();
-  const first = Math.max(planStartStep + Math.max(0, plan.promoStart), from, 0);
-  const end = Math.min(planStartStep + plan.promoStart + plan.promoDuration - 1, to);
-  if (first > end || features.leverFeatures.length === 0) return out;
   const grid = dataset.series[seriesIndex]!;
-  const noPromotion = dataset.noPromotion[seriesIndex] ?? {};
-  const value = (column: string): RawValue => (column in plan.levers ? plan.levers[column]! : (noPromotion[column] ?? null));
-  const row = new Float32Array(exogCount);
-  for (let u = first; u <= end; u++) {
-    // A lever's features do not depend on the day unless one is an event-month flag: encoded once then.
-    if (u === first || features.leverByDay) encodeStep(spec, grid.keys, dayOfStep(dataset, grid, u), value, row, 0);
-    const at = (u - from) * exogCount;
-    for (const k of features.leverFeatures) out[at + k] = row[k]!;
-  }
+  writePlanLevers(spec, exogCount, grid.keys, dataset.noPromotion[seriesIndex] ?? {}, plan, planStartStep, from, to, (u) => dayOfStep(dataset, grid, u), out, exogCount);
   return out;
 }
 

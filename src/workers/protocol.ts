@@ -14,6 +14,7 @@ import type { BatchProgress, EpochResult, StopReason, TrainSettings } from '../m
 import type { BackendName, BackendReport } from '../ml/backends';
 import type { Dataset } from '../ml/types';
 import type { CurveLevers, PlanSpec } from '../ml/whatif';
+import type { ScenarioKernel } from '../ml/scenarioKernel';
 import type { OptimizeRequest, OptimizerLevers, PlanRow } from '../ml/planOptimizer';
 import type { RestoredTraining } from './handlers/mlHandler';
 import type { BundleColumn, BundleError } from '../ml/bundle';
@@ -203,6 +204,8 @@ export type MlRequest =
   | { readonly type: 'whatif'; readonly id: number; readonly request: WhatIfRequest }
   | { readonly type: 'channel'; readonly id: number; readonly buffer: SharedArrayBuffer }
   | { readonly type: 'context'; readonly id: number }
+  /** The host-side kernel of one what-if context (see ScenarioKernel). */
+  | { readonly type: 'scenarioKernel'; readonly id: number; readonly context: Pick<PlanSpec, 'series' | 'startDay' | 'horizon'> }
   | { readonly type: 'optimize'; readonly id: number; readonly request: OptimizeRequest }
   | { readonly type: 'restore'; readonly id: number }
   | { readonly type: 'predictionsCsv'; readonly id: number }
@@ -263,6 +266,8 @@ export type MlResponse =
   /** null: the pass stopped, a newer input made it stale. */
   | { readonly type: 'whatif'; readonly id: number; readonly result: WhatIfResult | null }
   | { readonly type: 'context'; readonly id: number; readonly context: WhatIfContext | null }
+  /** null: the model or data has no host-side kernel (its shape needs the Layers API, or a cross-section). */
+  | { readonly type: 'scenarioKernel'; readonly id: number; readonly kernel: ScenarioKernel | null }
   | { readonly type: 'optimized'; readonly id: number; readonly result: Result<OptimizeResult, string> }
   | { readonly type: 'restored'; readonly id: number; readonly restored: RestoredTraining | null }
   | { readonly type: 'csv'; readonly id: number; readonly csv: string }

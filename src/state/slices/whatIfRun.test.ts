@@ -1,13 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { create } from 'zustand';
+import type * as KernelModule from '../../ml/scenarioKernel';
+import type { PlanSpec } from '../../ml/whatif';
 import type { PlanForecast, WhatIfContext, WhatIfRequest, WhatIfResult } from '../../workers/protocol';
 import type { AppState } from '../store';
-import { CURVE_CHUNK_PLANS, CURVE_POINTS, CURVES_BEHIND_MAX, createWhatIfSlice, DRAG_CURVE_POINTS, curveChunks, Kept, keyboardStep } from './whatIfSlice';
+import { CURVE_CHUNK_PLANS, CURVE_POINTS, CURVES_BEHIND_MAX, createWhatIfSlice, DRAG_CURVE_POINTS, DRAG_GAP_MS, curveChunks, Kept, keyboardStep } from './whatIfSlice';
 
 // The ml worker, faked: every plan's forecast is 1000 × the request's number + its index in it; `hold` keeps answers back.
 // With `shared`, the client has a shared channel: numbers come within the frame (unless `late`), and a curve pass of an
 // older generation answers null (it stopped).
-const worker = vi.hoisted(() => ({ requests: [] as WhatIfRequest[], held: [] as (() => void)[], hold: false, context: null as unknown, shared: false, late: false, curvesLate: false, failNext: false, generation: 0, clock: 0, tick: 100 }));
+const worker = vi.hoisted(() => ({ kernel: null as unknown, kernelAsks: 0, requests: [] as WhatIfRequest[], held: [] as (() => void)[], hold: false, context: null as unknown, shared: false, late: false, curvesLate: false, failNext: false, generation: 0, clock: 0, tick: 100 }));
 vi.mock('../../workers/clients/mlClient', async () => {
   const { curvePlans } = await import('../../ml/whatif');
   const answer = (request: WhatIfRequest, n: number): WhatIfResult => {
@@ -35,13 +37,18 @@ vi.mock('../../workers/clients/mlClient', async () => {
   return {
     mlClient: () => ({
       context: async () => worker.context,
+      scenarioKernel: async () => {
+        worker.kernelAsks++;
+        return worker.kernel;
+      },
       whatIf,
       get channel() {
         return worker.shared ? { bump: () => ++worker.generation } : null;
       },
-      whatIfWithin: (request: WhatIfRequest) => {
+      whatIfWithin: (request: WhatIfRequest, _budget: number, _withCurves: number, meanwhile?: () => void) => {
         const n = worker.requests.length;
         const reply = whatIf(request);
+        meanwhile?.();
         if (worker.late) return { answer: null, complete: false, reply };
         const whole = answer(request, n);
         // `curvesLate`: the numbers come in the frame, the curves with them only by message.
@@ -52,6 +59,16 @@ vi.mock('../../workers/clients/mlClient', async () => {
   };
 });
 
+// The host kernel's forecasts, faked (their arithmetic is tested in src/ml/scenarioKernel.test.ts): 7000 + the
+// plan's discount_pct with a promotion, 6000 without.
+vi.mock('../../ml/scenarioKernel', async (importOriginal) => ({
+  ...(await importOriginal<typeof KernelModule>()),
+  kernelForecasts: (_kernel: unknown, _spec: unknown, _q90: number, _none: unknown, _keys: unknown, plans: readonly PlanSpec[]) =>
+    plans.map((p) => ({ mean: new Float64Array(p.horizon).fill(p.promoDuration > 0 ? 7000 + Number(p.levers['discount_pct'] ?? 0) : 6000), lower: new Float64Array(p.horizon), upper: new Float64Array(p.horizon) })),
+}));
+/** What the slice reads of a kernel (the rest goes to the faked kernelForecasts). */
+const fakeKernel = () => ({ actual: new Float64Array(7).fill(NaN), days: [[1, 2, 3, 4, 5, 6, 7]] });
+
 /** Plans a request asks for: its own and its curves' points. */
 const planCount = (r: WhatIfRequest) => r.plans.length + (r.curves?.levers.reduce((n, c) => n + c.values.length, 0) ?? 0);
 /** The value of `lever` in a request's first plan. */
@@ -59,7 +76,7 @@ const leverOf = (r: WhatIfRequest, lever: string) => (r.plans[0] ?? r.curves!.ba
 
 function context(): WhatIfContext {
   return {
-    spec: { levers: ['promo_type', 'discount_pct', 'ad_spend'], crossSection: false, periodDays: 1, target: { kind: 'rate' } },
+    spec: { levers: ['promo_type', 'discount_pct', 'ad_spend'], crossSection: false, periodDays: 1, windowLength: 14, target: { kind: 'rate' } },
     leverRanges: { promo_type: { kind: 'category', values: ['gift', 'none', 'percent_off'] }, discount_pct: { kind: 'numeric', min: 0, max: 50 }, ad_spend: { kind: 'numeric', min: 0, max: 1000 } },
     seriesLeverRanges: [],
     noPromotion: [{ promo_type: 'none', discount_pct: 0, ad_spend: 0 }],
@@ -78,6 +95,8 @@ const releaseAll = () => {
   worker.hold = false;
   worker.held.splice(0).forEach((release) => release());
 };
+/** Waits until a dragged slider counts as resting (its full curves are asked for then). */
+const rest = () => new Promise((resolve) => setTimeout(resolve, DRAG_GAP_MS + 10));
 /** Lets the animation frame an input asked for run (requests go out in it). */
 const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 1));
 const CURVE_PLANS = 3 + 2 * CURVE_POINTS;
@@ -95,6 +114,8 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     worker.held = [];
     worker.hold = false;
     worker.context = context();
+    worker.kernel = null;
+    worker.kernelAsks = 0;
     worker.shared = false;
     worker.late = false;
     worker.curvesLate = false;
@@ -361,10 +382,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     s.getState().setLever('ad_spend', 100); // 5 ms after the one before, in the same frame
     await nextFrame();
     // One pass for the numbers and the coarse curves (promo_type has its values either way; ad_spend's own curve is kept).
-    expect(worker.requests.slice(sent).map((r) => [r.plans.length, planCount(r)])).toEqual([
-      [2, 2 + 3 + DRAG_CURVE_POINTS],
-      [0, CURVE_POINTS], // then discount_pct in full
-    ]);
+    expect(worker.requests.slice(sent).map((r) => [r.plans.length, planCount(r)])).toEqual([[2, 2 + 3 + DRAG_CURVE_POINTS]]);
     // The curves part stops when a newer frame needs the worker.
     expect(worker.requests[sent]!.generation).toBe(worker.generation);
     let state = s.getState();
@@ -374,6 +392,9 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(state.whatIfCharts?.instant).toBe(true);
     expect(state.whatIfCharts?.coarse).toBe(true);
     expect(state.whatIfCharts?.placement?.map((c) => c.values.length)).toEqual([3, DRAG_CURVE_POINTS, CURVE_POINTS]);
+    // The full curves once the slider rests (a pass while it moves would be stopped by the next frame).
+    await rest();
+    expect(worker.requests.slice(sent + 1).map((r) => [r.plans.length, planCount(r)])).toEqual([[0, CURVE_POINTS]]);
     releaseAll();
     await settle();
     state = s.getState();
@@ -400,7 +421,9 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     state = s.getState();
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
     expect(state.whatIfCharts?.coarse).toBe(true);
-    // No second coarse pass: only the full discount_pct curve was asked for.
+    // No second coarse pass: only the full discount_pct curve was asked for, once the slider rests.
+    expect(worker.requests.slice(sent)).toEqual([]);
+    await rest();
     expect(worker.requests.slice(sent).map(planCount)).toEqual([CURVE_POINTS]);
   });
 
@@ -486,6 +509,61 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(s.getState().whatIfCharts?.instant).toBe(true);
     expect(s.getState().whatIfCharts?.scenario).toBe(s.getState().scenario);
     expect(worker.requests.length).toBe(before);
+  });
+  describe('a small context: the numbers computed in the UI from the worker\'s kernel', () => {
+    it('asks for the kernel once, then computes the numbers without the worker (the curves still go to it)', async () => {
+      worker.kernel = fakeKernel();
+      const s = await loaded();
+      expect(worker.kernelAsks).toBe(1);
+      const sent = worker.requests.length;
+      s.getState().setLever('discount_pct', 20);
+      await nextFrame();
+      const state = s.getState();
+      expect(state.whatIfAnswered).toBe(state.scenario);
+      expect(state.whatIfResult?.plans.map((p) => p.mean[0])).toEqual([7020, 6000]);
+      // Only curves went to the worker: no request with plans of its own.
+      await settle();
+      const after = worker.requests.slice(sent);
+      expect(after.length).toBeGreaterThan(0);
+      expect(after.every((r) => r.plans.length === 0 && r.curves !== undefined)).toBe(true);
+      expect(worker.kernelAsks).toBe(1);
+    });
+
+    it('with the shared channel, while a slider is dragged: the coarse curves are asked for in the frame, with no plans', async () => {
+      worker.kernel = fakeKernel();
+      worker.shared = true;
+      const s = await loaded();
+      await settle();
+      const sent = worker.requests.length;
+      worker.tick = 5;
+      worker.hold = true;
+      s.getState().setLever('discount_pct', 30);
+      s.getState().setLever('discount_pct', 31);
+      await nextFrame();
+      const state = s.getState();
+      expect(state.whatIfResult?.plans[0]?.mean[0]).toBe(7031);
+      expect(worker.requests.slice(sent).map((r) => [r.plans.length, planCount(r)])).toEqual([[0, 3 + 2 * DRAG_CURVE_POINTS - DRAG_CURVE_POINTS]]);
+      expect(worker.requests[sent]!.generation).toBe(worker.generation);
+      expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+      expect(state.whatIfCharts?.coarse).toBe(true);
+      releaseAll();
+    });
+
+    it('leaves a context past HOST_STEPS_MAX (28 days) to the worker, and asks again for a new model\'s kernel', async () => {
+      worker.kernel = fakeKernel();
+      const s = await loaded();
+      const sent = worker.requests.length;
+      s.getState().updateScenario({ horizon: 28 });
+      await nextFrame();
+      await settle();
+      expect(worker.requests[sent]?.plans).toHaveLength(2);
+      expect(worker.kernelAsks).toBe(1);
+      s.getState().updateScenario({ horizon: 7 });
+      s.getState().forgetWhatIfAnswers();
+      await nextFrame();
+      await settle();
+      expect(worker.kernelAsks).toBe(2);
+    });
   });
 });
 

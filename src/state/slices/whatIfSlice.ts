@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { RawValue } from '../../ml/features';
+import { kernelForecasts, kernelSteps, type KernelForecast, type ScenarioKernel } from '../../ml/scenarioKernel';
 import { curvePlans, type CurveLevers, type PlanSpec } from '../../ml/whatif';
 import { mlClient } from '../../workers/clients/mlClient';
 import type { PlanForecast, WhatIfContext, WhatIfResult } from '../../workers/protocol';
@@ -239,6 +240,13 @@ export const NUMBERS_WAIT_MS = 8;
 /** While a slider is dragged, how long the frame waits for the coarse curves that come after the numbers (ms from the request). */
 export const DRAG_WAIT_MS = 10;
 
+/**
+ * LSTM steps per plan that the UI runs itself from the context's kernel (see
+ * ScenarioKernel), instead of asking the worker for the numbers: one series
+ * over 7 days is 28 (1–3 ms here). Larger contexts go to the worker.
+ */
+export const HOST_STEPS_MAX = 64;
+
 /** Forecast values kept for answers already seen (about 32 MB as float64): a step back, or a prefetched step, needs no model call. */
 export const KEPT_VALUES = 4_000_000;
 
@@ -316,6 +324,16 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   let curvesAgain = false;
   /** The input time of the scenario the numbers on screen answer. */
   let answeredInputAt = 0;
+  /** The scenario whose coarse curves missed its frame and are on their way by message. */
+  let lateCurvesFor: Scenario | null = null;
+  /** A full curve pass waits until the dragged slider rests (see requestCurves). */
+  let restTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * The kernel of the context on screen (its series, start and horizon), fetched
+   * once from the worker; `value` is null until it comes (or where the model has
+   * none). `none`: its no-promotion forecast, which no slider changes.
+   */
+  let kernel: { context: WhatIfContext; key: string; value: ScenarioKernel | null; none: KernelForecast | null } | null = null;
   /** The lever whose slider has the keyboard focus, and which way it last moved: its next step is prefetched. */
   let focusedLever: string | null = null;
   let lastDirection: 1 | -1 = 1;
@@ -399,6 +417,19 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     const dragged = client.channel !== null && inputGap < DRAG_GAP_MS && get().whatIfCharts?.seq !== asked;
     const coarse = dragged ? missingCurves(context, scenario, DRAG_CURVE_POINTS) : [];
     if (dragged && coarse.length === 0) drawCurves(context, scenario, numbers, asked, numbers.windows, true, started, true);
+    // This scenario's coarse curves are on their way (they missed the frame): drawn when they land.
+    if (coarse.length > 0 && lateCurvesFor === scenario) return;
+    if (dragged && coarse.length === 0 && performance.now() - inputAt < DRAG_GAP_MS) {
+      // While the slider moves, the worker stays free for the next frame's request; the full
+      // curves follow when it rests (a pass started now would be stopped by the next frame).
+      if (restTimer === null) {
+        restTimer = setTimeout(() => {
+          restTimer = null;
+          void requestCurves();
+        }, DRAG_GAP_MS);
+      }
+      return;
+    }
     if (curvesPending) {
       // The pass in flight is for an older scenario (with the channel it stops at the next frame).
       curvesAgain = true;
@@ -508,6 +539,93 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     }
   };
 
+  /**
+   * The context's kernel when the UI may run `scenario`'s numbers itself (a
+   * small context: see HOST_STEPS_MAX), else null. The first call for a context
+   * asks the worker for it; until it comes the worker answers the numbers.
+   */
+  const kernelFor = (context: WhatIfContext, scenario: Scenario): ScenarioKernel | null => {
+    if (context.spec.crossSection) return null;
+    const series = contextSeries(context, scenario.context);
+    if (series.length === 0 || !(kernelSteps(series.length, scenario.horizon, context.spec.windowLength) <= HOST_STEPS_MAX)) return null;
+    const key = `${series.join(',')}|${scenario.startDay}|${scenario.horizon}`;
+    if (kernel?.context === context && kernel.key === key) return kernel.value;
+    const entry: NonNullable<typeof kernel> = { context, key, value: null, none: null };
+    kernel = entry;
+    // A failure leaves the numbers to the worker, which reports its own errors.
+    mlClient()
+      .scenarioKernel({ series, startDay: scenario.startDay, horizon: scenario.horizon })
+      .then(
+        (value) => (entry.value = value),
+        () => undefined,
+      );
+    return null;
+  };
+
+  /** `scenario`'s numbers from the kernel, computed here (the no-promotion plan once per kernel). */
+  const hostNumbers = (context: WhatIfContext, scenario: Scenario, entry: NonNullable<typeof kernel>, value: ScenarioKernel): WhatIfResult => {
+    const started = performance.now();
+    const [own, none] = scenarioPlans(context, scenario);
+    const forecast = (plan: PlanSpec) => kernelForecasts(value, context.spec, context.conformalQuantile90, context.noPromotion, context.seriesKeys, [plan])[0]!;
+    const computedNone = entry.none === null;
+    entry.none ??= forecast(none);
+    const plans = [forecast(own), entry.none];
+    const windows = own.series.length * own.horizon * (computedNone ? 2 : 1);
+    return { plans, actual: value.actual, days: value.days[0] ?? [], inferenceMs: performance.now() - started, windows };
+  };
+
+  /** Keeps the coarse curves `levers` of `scenario` when they come by message (they missed the frame), then draws what is due. */
+  const awaitLateCurves = (context: WhatIfContext, scenario: Scenario, levers: CurveLevers, reply: Promise<WhatIfResult | null>): void => {
+    lateCurvesFor = scenario;
+    reply
+      .then((late) => {
+        if (late && get().whatIfContext === context) keepCurves(context, scenario, levers, late, 0, DRAG_CURVE_POINTS);
+      })
+      // A failure shows when the curves are asked for on their own.
+      .catch(() => undefined)
+      .finally(() => {
+        if (lateCurvesFor === scenario) lateCurvesFor = null;
+        if (curvesPending) curvesAgain = true;
+        else void requestCurves();
+      });
+  };
+
+  /**
+   * The numbers of `scenario` computed here from the context's kernel, drawn in
+   * this frame; while a slider is dragged its coarse curves are asked of the
+   * worker first and computed there meanwhile (the frame waits for them up to
+   * DRAG_WAIT_MS). False when the kernel failed (the worker answers then).
+   */
+  const showHostNumbers = (context: WhatIfContext, scenario: Scenario, entry: NonNullable<typeof kernel>, value: ScenarioKernel, started: number): boolean => {
+    const client = mlClient();
+    const base = scenarioPlans(context, scenario)[0];
+    const coarse = client.channel && inputGap < DRAG_GAP_MS ? missingCurves(context, scenario, DRAG_CURVE_POINTS) : [];
+    let numbers: WhatIfResult | null = null;
+    let error: unknown = null;
+    const compute = () => {
+      try {
+        numbers = hostNumbers(context, scenario, entry, value);
+      } catch (thrown) {
+        error = thrown;
+      }
+    };
+    if (coarse.length > 0) {
+      const within = client.whatIfWithin({ plans: [], curves: { base, levers: coarse }, generation }, DRAG_WAIT_MS, DRAG_WAIT_MS, compute);
+      if (within.answer) keepCurves(context, scenario, coarse, within.answer, 0, DRAG_CURVE_POINTS);
+      else awaitLateCurves(context, scenario, coarse, within.reply);
+    } else compute();
+    if (numbers === null) {
+      // Not expected (the kernel fits the context by construction): the worker takes over.
+      if (entry === kernel) entry.value = null;
+      console.error('The what-if kernel failed; the worker answers instead', error);
+      return false;
+    }
+    keptNumbers.set(numbersKey(scenario), numbers);
+    showNumbers(scenario, numbers, started, true);
+    void requestCurves();
+    return true;
+  };
+
   /** The numbers (the scenario and no promotion) of the latest scenario. */
   const requestNumbers = async (): Promise<void> => {
     const { whatIfContext: context, scenario } = get();
@@ -521,6 +639,9 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       void requestCurves();
       return;
     }
+    // A small context's numbers are computed here, from the kernel (the worker's once it has come).
+    const value = kernelFor(context, scenario);
+    if (value && kernel && showHostNumbers(context, scenario, kernel, value, started)) return;
     const client = mlClient();
     numbersPending = true;
     let shown = false;
@@ -639,6 +760,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
 
     forgetWhatIfAnswers: () => {
       keptContext = null;
+      kernel = null;
     },
 
     focusLever: (lever) => {

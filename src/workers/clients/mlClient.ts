@@ -1,4 +1,6 @@
 import type { Dataset } from '../../ml/types';
+import type { ScenarioKernel } from '../../ml/scenarioKernel';
+import type { PlanSpec } from '../../ml/whatif';
 import type { TrainSettings } from '../../ml/train';
 import type { Result } from '../../lib/result';
 import { datasetTransfer } from '../handlers/datasetTransfer';
@@ -60,13 +62,16 @@ export class MlClient {
    * parts, the numbers then the curves: `answer` then has the curves too if
    * they came within `withCurvesMs` of the start (`complete`). `answer` is
    * null when the numbers did not come in time (or there is no channel);
-   * `reply` is the whole answer by message either way.
+   * `reply` is the whole answer by message either way. `meanwhile` runs
+   * after the request is posted, before the wait.
    */
-  whatIfWithin(request: WhatIfRequest, budgetMs: number, withCurvesMs = budgetMs): { answer: WhatIfResult | null; complete: boolean; reply: Promise<WhatIfResult | null> } {
+  whatIfWithin(request: WhatIfRequest, budgetMs: number, withCurvesMs = budgetMs, meanwhile?: () => void): { answer: WhatIfResult | null; complete: boolean; reply: Promise<WhatIfResult | null> } {
     let sent = 0;
     const reply = this.bridge.request((id) => ((sent = id), { type: 'whatif', id, request: { ...request, shared: this.channel !== null } })).then((m) => expectReply(m, 'whatif').result);
     const started = performance.now();
-    const numbers = this.channel?.waitFor(sent, budgetMs) ?? null;
+    // Work of the UI's own (the numbers on the host) runs while the worker computes; the budgets count from the request.
+    meanwhile?.();
+    const numbers = this.channel?.waitFor(sent, Math.max(0, started + budgetMs - performance.now())) ?? null;
     const parts = request.curves && request.plans.length > 0;
     const curves = numbers && parts ? (this.channel?.waitFor(sent, Math.max(0, started + withCurvesMs - performance.now()), undefined, 1) ?? null) : null;
     const answer = numbers && curves ? joinResults(numbers, curves) : numbers;
@@ -74,6 +79,11 @@ export class MlClient {
     // Answered here: the message that follows has nothing left to say (nor an error to report twice).
     if (complete) reply.catch(() => undefined);
     return { answer, complete, reply };
+  }
+
+  /** The host-side kernel of one what-if context (see ScenarioKernel); null where the model has none. */
+  async scenarioKernel(context: Pick<PlanSpec, 'series' | 'startDay' | 'horizon'>): Promise<ScenarioKernel | null> {
+    return expectReply(await this.bridge.request((id) => ({ type: 'scenarioKernel', id, context })), 'scenarioKernel').kernel;
   }
 
   /** Lever ranges, "no promotion" values and series of the trained model; null before training. */

@@ -14,6 +14,7 @@ import { lossFor, meanLoss, predictValues, predictWindows, trainLoop, type Epoch
 import type { RoleMap } from '../../data/types';
 import type { Dataset, Windows } from '../../ml/types';
 import { actualsForPlan, curvePlans, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
+import { scenarioKernelOf } from '../../ml/scenarioKernelOf';
 import { PassStopped } from '../../ml/fastLstm';
 import { joinResults, WhatIfChannel } from '../whatIfChannel';
 import { CHECKPOINT_DATASET_KEY, CHECKPOINT_KEY } from '../storageKeys';
@@ -653,6 +654,12 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
             if (result && shared) open?.write(request.id, result);
           }
           post({ type: 'whatif', id: request.id, result }, result ? result.plans.flatMap((p) => [p.mean.buffer, p.lower.buffer, p.upper.buffer] as ArrayBuffer[]) : []);
+          return;
+        }
+        case 'scenarioKernel': {
+          const s = session;
+          const kernel = s?.model ? await scenarioKernelOf(s.dataset, s.model, request.context) : null;
+          post({ type: 'scenarioKernel', id: request.id, kernel });
           return;
         }
         case 'optimize': {

@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { whatIf } from './mlHandler';
+import { buildDataset } from '../../ml/features';
+import { buildLstmModel } from '../../ml/lstm';
+import { kernelFits, kernelForecasts, kernelSteps } from '../../ml/scenarioKernel';
+import { scenarioKernelOf } from '../../ml/scenarioKernelOf';
+import { loadPanel, readSample } from '../../ml/testing';
+import { checkCpuBackendWithoutLeaks } from '../../ml/tfTesting';
+import type { Dataset } from '../../ml/types';
+import type { PlanSpec } from '../../ml/whatif';
+
+checkCpuBackendWithoutLeaks();
+
+let dataset: Dataset;
+beforeAll(async () => {
+  const { panel, summaries } = await loadPanel(readSample());
+  const built = buildDataset(panel, summaries, { windowLength: 14, seed: 42 });
+  if (!built.ok) throw new Error(built.reason.code);
+  dataset = built.data;
+});
+
+/** A model with its seeded initial weights (the optimiser, unused, is freed at once). */
+const model = (layers: number): tf.LayersModel => {
+  const built = buildLstmModel({ windowLength: 14, featureCount: dataset.spec.features.length, units: 16, layers, dropout: 0, learningRate: 1e-3, seed: 3, output: 'regression' });
+  built.optimizer.dispose();
+  return built.model;
+};
+
+const seriesKeys = () => dataset.series.map((g) => g.keys);
+const lastDay = (s: number) => dataset.series[s]!.times.at(-1)!;
+
+/** The kernel's forecasts against the worker's pass, plan by plan. */
+async function compare(m: tf.LayersModel, plans: PlanSpec[]): Promise<void> {
+  const kernel = await scenarioKernelOf(dataset, m, plans[0]!);
+  if (!kernel) throw new Error('no kernel');
+  const q90 = 0.4;
+  const local = kernelForecasts(kernel, dataset.spec, q90, dataset.noPromotion, seriesKeys(), plans);
+  const worker = await whatIf(dataset, m, q90, { plans });
+  expect(kernel.actual).toEqual(worker.actual);
+  expect(kernel.days[0]).toEqual(worker.days);
+  plans.forEach((_, p) => {
+    for (const part of ['mean', 'lower', 'upper'] as const) {
+      const a = local[p]![part];
+      const b = worker.plans[p]![part];
+      expect(a.length).toBe(b.length);
+      a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(b[i]!))));
+    }
+  });
+}
+
+describe('scenario kernel', () => {
+  it.each([
+    ['a week after the data, promotion throughout', { horizon: 7, promoStart: 0, promoDuration: 7 }],
+    ['a week, promotion on days 2–4', { horizon: 7, promoStart: 2, promoDuration: 3 }],
+    ['28 days (windows inside the plan start from zeros)', { horizon: 28, promoStart: 5, promoDuration: 20 }],
+    ['one day', { horizon: 1, promoStart: 0, promoDuration: 1 }],
+  ])('forecasts as the worker does: %s', async (_, timing) => {
+    const m = model(1);
+    try {
+      const plan = (levers: PlanSpec['levers']): PlanSpec => ({ series: [2], startDay: lastDay(2) + 1, ...timing, levers });
+      await compare(m, [
+        plan({ promo_type: 'percent_off', discount_pct: 25, ad_spend: 800, threshold: 0, threshold_amount: 0 }),
+        plan({ promo_type: 'spend_threshold', discount_pct: 0, ad_spend: 100, threshold: 1, threshold_amount: 60 }),
+        plan({}),
+      ]);
+    } finally {
+      m.dispose();
+    }
+  });
+
+  it('forecasts a past start (inside the data) and several series, with two stacked layers', async () => {
+    const m = model(2);
+    try {
+      const series = [0, 5, 9];
+      const startDay = lastDay(0) - 40;
+      await compare(m, [
+        { series, startDay, horizon: 10, promoStart: 1, promoDuration: 6, levers: { promo_type: 'gift', discount_pct: 10, ad_spend: 300 } },
+        { series, startDay, horizon: 10, promoStart: 0, promoDuration: 0, levers: {} },
+      ]);
+    } finally {
+      m.dispose();
+    }
+  });
+
+  it('keeps the history states the worker ran (a second kernel runs no prefix)', async () => {
+    const m = model(1);
+    try {
+      const context = { series: [4], startDay: lastDay(4) + 1, horizon: 7 };
+      await scenarioKernelOf(dataset, m, context);
+      const before = tf.memory().numTensors;
+      const again = await scenarioKernelOf(dataset, m, context);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(again?.states[0]?.filter((s) => s !== null)).toHaveLength(7);
+      expect(again?.rows[0]).toHaveLength(7 * dataset.spec.features.length);
+    } finally {
+      m.dispose();
+    }
+  });
+
+  it('fits only plans of its own context, and refuses others', async () => {
+    const m = model(1);
+    try {
+      const kernel = (await scenarioKernelOf(dataset, m, { series: [1, 2], startDay: lastDay(1) + 1, horizon: 7 }))!;
+      const plan: PlanSpec = { series: [1, 2], startDay: lastDay(1) + 1, horizon: 7, promoStart: 0, promoDuration: 7, levers: {} };
+      expect(kernelFits(kernel, plan)).toBe(true);
+      for (const other of [{ ...plan, series: [2, 1] }, { ...plan, horizon: 6 }, { ...plan, startDay: plan.startDay + 1 }]) {
+        expect(kernelFits(kernel, other)).toBe(false);
+        expect(() => kernelForecasts(kernel, dataset.spec, 0.4, dataset.noPromotion, seriesKeys(), [other])).toThrow(RangeError);
+      }
+    } finally {
+      m.dispose();
+    }
+  });
+
+  it.each([
+    [1, 7, 14, 28],
+    [1, 28, 14, 105 + 14 * 14],
+    [3, 7, 14, 84],
+    [1, 7, 4, 4 * 7 - 6],
+  ])('counts the steps it runs: %i series × %i days, window %i → %i', (series, horizon, L, steps) => {
+    expect(kernelSteps(series, horizon, L)).toBe(steps);
+  });
+});
