@@ -1,5 +1,6 @@
 import { fromModelSpace, type RawValue } from './features';
 import type { FeatureSpec } from './types';
+import { matvecWithMemory, type Matvec } from './simdMatvec';
 import { writePlanLevers, type PlanSpec } from './whatif';
 
 /** One LSTM layer's weights as the host holds them (tf.js layout: gates i, f, c, o in blocks of `units`). */
@@ -26,8 +27,8 @@ export interface KernelState {
  * inputs with no promotion, and each window's LSTM state after the history
  * before the plan (the worker runs those; a slider never changes them). A
  * plan then costs only its own days' steps: for the seed's shapes and 7 days,
- * 28 LSTM steps of one row per series, about a millisecond of plain
- * arithmetic, where a round trip to a busy worker can miss the frame.
+ * 28 LSTM steps of one row per series, about 0.1 ms with a SIMD product (see
+ * simdMatvec), where a round trip to a busy worker can miss the frame.
  */
 export interface ScenarioKernel {
   readonly series: readonly number[];
@@ -66,99 +67,127 @@ export function kernelFits(kernel: ScenarioKernel, plan: PlanSpec): boolean {
   return plan.startDay === kernel.startDay && plan.horizon === kernel.horizon && plan.series.length === kernel.series.length && plan.series.every((s, k) => s === kernel.series[k]);
 }
 
-/** z[0..width) += x[xAt..xAt+n) · w (`[n × width]`) for an input row; zero inputs (one-hot features) are skipped. */
-function addInput(z: Float64Array, x: Float32Array, xAt: number, n: number, w: Float32Array, width: number): void {
-  for (let k = 0; k < n; k++) {
-    const v = x[xAt + k]!;
-    if (v === 0) continue;
-    const row = k * width;
-    for (let g = 0; g < width; g++) z[g] = z[g]! + v * w[row + g]!;
+/** Gate activations with tf.js's hard sigmoid where the layer has it. */
+const hardSigmoid = (z: number): number => Math.max(0, Math.min(1, 0.2 * z + 0.5));
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
+/** One cell step: gates from z (`[i, f, c, o]` pre-activations, at `zAt`), then c and h (at `hAt` of `f32`) in place. */
+function cell(f32: Float32Array, zAt: number, hAt: number, c: Float64Array, units: number, hard: boolean): void {
+  const act = hard ? hardSigmoid : sigmoid;
+  for (let j = 0; j < units; j++) {
+    const i = act(f32[zAt + j]!);
+    const f = act(f32[zAt + units + j]!);
+    const o = act(f32[zAt + 3 * units + j]!);
+    const next = f * c[j]! + i * Math.tanh(f32[zAt + 2 * units + j]!);
+    c[j] = next;
+    f32[hAt + j] = o * Math.tanh(next);
   }
 }
 
 /**
- * z[0..width) += h[hAt..hAt+n) · w for a hidden state (kept apart from
- * addInput: one element type per loop keeps V8's loads monomorphic, 3× faster).
+ * A kernel laid out in the memory of a SIMD product (see simdMatvec):
+ * weights once, then scratch for one series at a time. Offsets in floats.
  */
-function addHidden(z: Float64Array, h: Float64Array, hAt: number, n: number, w: Float32Array, width: number): void {
-  for (let k = 0; k < n; k++) {
-    const v = h[hAt + k]!;
-    const row = k * width;
-    for (let g = 0; g < width; g++) z[g] = z[g]! + v * w[row + g]!;
-  }
+interface Runner {
+  readonly mv: Matvec['mv'];
+  readonly f32: Float32Array;
+  readonly layers: readonly { readonly kernel: number; readonly recurrent: number; readonly h: number; readonly below: number }[];
+  readonly z: number;
+  readonly rows: number;
+  readonly projected: number;
 }
 
-/** One cell step: gates from z (`[i, f, c, o]` pre-activations), then c and h in place. */
-function cell(z: Float64Array, h: Float64Array, c: Float64Array, units: number, hard: boolean): void {
-  for (let j = 0; j < units; j++) {
-    const zi = z[j]!;
-    const zf = z[units + j]!;
-    const zo = z[3 * units + j]!;
-    const i = hard ? Math.max(0, Math.min(1, 0.2 * zi + 0.5)) : 1 / (1 + Math.exp(-zi));
-    const f = hard ? Math.max(0, Math.min(1, 0.2 * zf + 0.5)) : 1 / (1 + Math.exp(-zf));
-    const o = hard ? Math.max(0, Math.min(1, 0.2 * zo + 0.5)) : 1 / (1 + Math.exp(-zo));
-    const next = f * c[j]! + i * Math.tanh(z[2 * units + j]!);
-    c[j] = next;
-    h[j] = o * Math.tanh(next);
+const runners = new WeakMap<ScenarioKernel, Runner | null>();
+
+/** Whether the host can run `kernel`: WebAssembly SIMD, and layers of a multiple of 4 units (the product works in blocks of 16 gate values). */
+export function kernelRunnable(kernel: ScenarioKernel): boolean {
+  return runnerOf(kernel) !== null;
+}
+
+function runnerOf(kernel: ScenarioKernel): Runner | null {
+  const known = runners.get(kernel);
+  if (known !== undefined) return known;
+  let runner: Runner | null = null;
+  if (kernel.layers.every((l) => l.units % 4 === 0)) {
+    let size = 0;
+    const take = (n: number) => {
+      const at = size;
+      // 16-byte steps keep every array aligned for the vector loads.
+      size += Math.ceil(n / 4) * 4;
+      return at;
+    };
+    const { horizon, windowLength: L, features: F } = kernel;
+    const inputs = kernel.layers.map((_, i) => (i === 0 ? F : kernel.layers[i - 1]!.units));
+    const layout = kernel.layers.map((l, i) => ({ kernel: take(inputs[i]! * 4 * l.units), recurrent: take(l.units * 4 * l.units), h: take(l.units), below: take(L * l.units) }));
+    const z = take(4 * Math.max(...kernel.layers.map((l) => l.units)));
+    const rows = take(horizon * F);
+    const projected = take(horizon * 4 * kernel.layers[0]!.units);
+    const product = matvecWithMemory(size * 4);
+    if (product) {
+      const f32 = new Float32Array(product.memory.buffer);
+      kernel.layers.forEach((l, i) => {
+        f32.set(l.kernel, layout[i]!.kernel);
+        f32.set(l.recurrent, layout[i]!.recurrent);
+      });
+      runner = { mv: product.mv, f32, layers: layout, z, rows, projected };
+    }
   }
+  runners.set(kernel, runner);
+  return runner;
 }
 
 /**
  * The model's outputs (model space) for plan days 0..horizon−1 of one series,
- * whose plan-day inputs are `rows`: per day its window runs from its state
- * after the history (or from zeros at its own first step, for windows that
- * lie inside the plan) to that day.
+ * whose plan-day inputs are in the runner's rows: per day its window runs from
+ * its state after the history (or from zeros at its own first step, for
+ * windows that lie inside the plan) to that day.
  */
-function seriesOutputs(kernel: ScenarioKernel, rows: Float32Array, states: readonly (KernelState | null)[]): Float64Array {
+function seriesOutputs(kernel: ScenarioKernel, runner: Runner, states: readonly (KernelState | null)[]): Float64Array {
   const { horizon, windowLength: L, features: F, layers } = kernel;
-  const first = layers[0]!;
-  const width0 = 4 * first.units;
+  const { mv, f32, z } = runner;
+  const width0 = 4 * layers[0]!.units;
   // Layer 0's input projection (with its bias) per plan day: every window through that day shares it.
-  const projected = new Float64Array(horizon * width0);
-  const z = new Float64Array(4 * Math.max(...layers.map((l) => l.units)));
   for (let d = 0; d < horizon; d++) {
-    for (let g = 0; g < width0; g++) z[g] = first.bias[g]!;
-    addInput(z, rows, d * F, F, first.kernel, width0);
-    projected.set(z.subarray(0, width0), d * width0);
+    const at = runner.projected + d * width0;
+    f32.set(layers[0]!.bias, at);
+    mv(at * 4, (runner.rows + d * F) * 4, runner.layers[0]!.kernel * 4, F, width0);
   }
   const out = new Float64Array(horizon);
-  const h = layers.map((l) => new Float64Array(l.units));
   const c = layers.map((l) => new Float64Array(l.units));
-  // A stacked layer reads the one below's outputs, step by step (at most L of them).
-  const below = layers.map((l) => new Float64Array(L * l.units));
   for (let d = 0; d < horizon; d++) {
     const from = Math.max(0, d - L + 1);
     const state = states[d] ?? null;
     for (let l = 0; l < layers.length; l++) {
       const layer = layers[l]!;
+      const at = runner.layers[l]!;
       const units = layer.units;
       const width = 4 * units;
-      const hl = h[l]!;
       const cl = c[l]!;
       if (state) {
-        hl.set(state.h[l]!);
+        f32.set(state.h[l]!, at.h);
         cl.set(state.c[l]!);
       } else {
-        hl.fill(0);
+        f32.fill(0, at.h, at.h + units);
         cl.fill(0);
       }
       const hard = layer.gate === 'hardSigmoid';
       for (let t = from; t <= d; t++) {
-        if (l === 0) for (let g = 0; g < width; g++) z[g] = projected[t * width + g]!;
+        if (l === 0) f32.copyWithin(z, runner.projected + t * width, runner.projected + (t + 1) * width);
         else {
-          for (let g = 0; g < width; g++) z[g] = layer.bias[g]!;
+          const below = runner.layers[l - 1]!;
           const input = layers[l - 1]!.units;
-          addHidden(z, below[l - 1]!, (t - from) * input, input, layer.kernel, width);
+          f32.set(layer.bias, z);
+          mv(z * 4, (below.below + (t - from) * input) * 4, at.kernel * 4, input, width);
         }
-        addHidden(z, hl, 0, units, layer.recurrent, width);
-        cell(z, hl, cl, units, hard);
-        if (l < layers.length - 1) below[l]!.set(hl, (t - from) * units);
+        mv(z * 4, at.h * 4, at.recurrent * 4, units, width);
+        cell(f32, z, at.h, cl, units, hard);
+        if (l < layers.length - 1) f32.copyWithin(at.below + (t - from) * units, at.h, at.h + units);
       }
     }
-    const last = h[layers.length - 1]!;
+    const last = runner.layers[layers.length - 1]!.h;
     let m = kernel.denseBias;
-    for (let j = 0; j < last.length; j++) m += last[j]! * kernel.dense[j]!;
-    out[d] = kernel.head === 'sigmoid' ? 1 / (1 + Math.exp(-m)) : m;
+    for (let j = 0; j < kernel.dense.length; j++) m += f32[last + j]! * kernel.dense[j]!;
+    out[d] = kernel.head === 'sigmoid' ? sigmoid(m) : m;
   }
   return out;
 }
@@ -178,16 +207,19 @@ export interface KernelForecast {
  */
 export function kernelForecasts(kernel: ScenarioKernel, spec: FeatureSpec, q90: number, noPromotion: readonly Readonly<Record<string, RawValue>>[], seriesKeys: readonly (readonly string[])[], plans: readonly PlanSpec[]): KernelForecast[] {
   const { horizon, features: F } = kernel;
+  const runner = runnerOf(kernel);
+  if (!runner) throw new RangeError('This kernel cannot run on the host (no WebAssembly SIMD, or layers whose units are not a multiple of 4)');
   return plans.map((plan) => {
     if (!kernelFits(kernel, plan)) throw new RangeError('The plan is not of the context the kernel was built for');
     const n = plan.series.length * horizon;
     const forecast = { mean: new Float64Array(n), lower: new Float64Array(n), upper: new Float64Array(n) };
     plan.series.forEach((seriesIndex, k) => {
       const start = kernel.starts[k]!;
-      const rows = kernel.rows[k]!.slice();
+      const rows = runner.f32.subarray(runner.rows, runner.rows + horizon * F);
+      rows.set(kernel.rows[k]!);
       const days = kernel.days[k]!;
       writePlanLevers(spec, kernel.exogCount, seriesKeys[seriesIndex] ?? [], noPromotion[seriesIndex] ?? {}, plan, start, start, start + horizon - 1, (u) => days[u - start]!, rows, F);
-      const out = seriesOutputs(kernel, rows, kernel.states[k]!);
+      const out = seriesOutputs(kernel, runner, kernel.states[k]!);
       for (let d = 0; d < horizon; d++) {
         const m = out[d]!;
         forecast.mean[k * horizon + d] = fromModelSpace(spec, m);

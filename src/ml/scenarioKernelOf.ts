@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ScenarioKernel } from './scenarioKernel';
+import { dataToken, holdsData } from './fastLstm';
 import { fastView, prefixStatesOfWindows } from './train';
 import type { Dataset } from './types';
 import { actualsForPlan, dayOfStep, planWindows, stepOfDay, type PlanSpec } from './whatif';
@@ -22,8 +23,14 @@ export async function scenarioKernelOf(dataset: Dataset, model: tf.LayersModel, 
   const { series, startDay, horizon } = context;
   const plan: PlanSpec = { series, startDay, horizon, promoStart: 0, promoDuration: 0, levers: {} };
   const { x, count, layout, shared } = planWindows(dataset, [plan]);
+  // The weights now, and the states computed from them: a training step meanwhile (the worker
+  // answers while it trains or updates) would pair states and weights of different steps.
+  const token = dataToken(view.variables);
+  const layers = view.layers.map((layer) => ({ kernel: valuesOf(layer.kernel), recurrent: valuesOf(layer.recurrent), bias: valuesOf(layer.bias), units: layer.units, gate: layer.gate }));
+  const dense = valuesOf(view.denseKernel);
+  const denseBias = valuesOf(view.denseBias)[0]!;
   const states = await prefixStatesOfWindows(model, x, count, L, F, shared);
-  if (!states) return null;
+  if (!states || !holdsData(view.variables, token)) return null;
   const rows = series.map(() => new Float32Array(horizon * F));
   const kernelStates = series.map(() => new Array<ScenarioKernel['states'][number][number]>(horizon).fill(null));
   layout.forEach((where, w) => {
@@ -31,7 +38,8 @@ export async function scenarioKernelOf(dataset: Dataset, model: tf.LayersModel, 
     // A window's last step is its plan day.
     rows[k]!.set(x.subarray((w * L + L - 1) * F, (w * L + L) * F), where.day * F);
     const state = states[w];
-    kernelStates[k]![where.day] = state ? { h: state.h, c: state.c } : null;
+    // Copies: the kept prefix states stay in the worker's store, and these cross by transfer.
+    kernelStates[k]![where.day] = state ? { h: state.h.map((a) => a.slice()), c: state.c.map((a) => a.slice()) } : null;
   });
   const starts = series.map((s) => stepOfDay(dataset, dataset.series[s]!, startDay));
   const days = series.map((s, k) => Array.from({ length: horizon }, (_, d) => dayOfStep(dataset, dataset.series[s]!, starts[k]! + d)));
@@ -44,9 +52,9 @@ export async function scenarioKernelOf(dataset: Dataset, model: tf.LayersModel, 
     windowLength: L,
     features: F,
     exogCount,
-    layers: view.layers.map((layer) => ({ kernel: valuesOf(layer.kernel), recurrent: valuesOf(layer.recurrent), bias: valuesOf(layer.bias), units: layer.units, gate: layer.gate })),
-    dense: valuesOf(view.denseKernel),
-    denseBias: valuesOf(view.denseBias)[0]!,
+    layers,
+    dense,
+    denseBias,
     head: view.head,
     starts,
     rows,
@@ -54,4 +62,16 @@ export async function scenarioKernelOf(dataset: Dataset, model: tf.LayersModel, 
     states: kernelStates,
     actual,
   };
+}
+
+/** Every buffer of `kernel`, for posting it by transfer (each array is the kernel's own). */
+export function kernelBuffers(kernel: ScenarioKernel): ArrayBuffer[] {
+  const arrays: (Float32Array | Float64Array)[] = [
+    ...kernel.layers.flatMap((l) => [l.kernel, l.recurrent, l.bias]),
+    kernel.dense,
+    ...kernel.rows,
+    ...kernel.states.flatMap((days) => days.flatMap((s) => (s ? [...s.h, ...s.c] : []))),
+    kernel.actual,
+  ];
+  return arrays.map((a) => a.buffer as ArrayBuffer);
 }

@@ -63,6 +63,7 @@ vi.mock('../../workers/clients/mlClient', async () => {
 // plan's discount_pct with a promotion, 6000 without.
 vi.mock('../../ml/scenarioKernel', async (importOriginal) => ({
   ...(await importOriginal<typeof KernelModule>()),
+  kernelRunnable: () => true,
   kernelForecasts: (_kernel: unknown, _spec: unknown, _q90: number, _none: unknown, _keys: unknown, plans: readonly PlanSpec[]) =>
     plans.map((p) => ({ mean: new Float64Array(p.horizon).fill(p.promoDuration > 0 ? 7000 + Number(p.levers['discount_pct'] ?? 0) : 6000), lower: new Float64Array(p.horizon), upper: new Float64Array(p.horizon) })),
 }));
@@ -393,6 +394,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(state.whatIfCharts?.coarse).toBe(true);
     expect(state.whatIfCharts?.placement?.map((c) => c.values.length)).toEqual([3, DRAG_CURVE_POINTS, CURVE_POINTS]);
     // The full curves once the slider rests (a pass while it moves would be stopped by the next frame).
+    worker.tick = 100;
     await rest();
     expect(worker.requests.slice(sent + 1).map((r) => [r.plans.length, planCount(r)])).toEqual([[0, CURVE_POINTS]]);
     releaseAll();
@@ -423,8 +425,35 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(state.whatIfCharts?.coarse).toBe(true);
     // No second coarse pass: only the full discount_pct curve was asked for, once the slider rests.
     expect(worker.requests.slice(sent)).toEqual([]);
+    worker.tick = 100;
     await rest();
     expect(worker.requests.slice(sent).map(planCount)).toEqual([CURVE_POINTS]);
+  });
+
+  it('with the shared channel: no full curve pass while a slider is dragged, one when it rests', async () => {
+    worker.shared = true;
+    const s = await loaded();
+    await settle();
+    const full = (r: WhatIfRequest) => r.plans.length === 0 && (r.curves?.levers.some((c) => c.values.length === CURVE_POINTS) ?? false);
+    worker.tick = 1; // the clock barely moves: inputs a frame apart, the slider never rests
+    // The first input is not known to be a drag yet: its full curves are asked for (and stopped).
+    s.getState().setLever('ad_spend', 5);
+    await nextFrame();
+    await settle();
+    const sent = worker.requests.length;
+    for (let v = 10; v <= 150; v += 10) {
+      s.getState().setLever('ad_spend', v);
+      await nextFrame();
+      await settle();
+    }
+    await rest();
+    expect(worker.requests.slice(sent).filter(full)).toEqual([]);
+    expect(s.getState().whatIfCharts?.coarse).toBe(true);
+    worker.tick = 100; // now it rests
+    await rest();
+    await settle();
+    expect(worker.requests.slice(sent).filter(full)).toHaveLength(1);
+    expect(s.getState().whatIfCharts?.coarse).toBe(false);
   });
 
   it('while a slider is dragged, coarse curves already kept are drawn at once', async () => {
@@ -549,17 +578,26 @@ describe('the what-if update: numbers first, then the curves that changed', () =
       releaseAll();
     });
 
-    it('leaves a context past HOST_STEPS_MAX (28 days) to the worker, and asks again for a new model\'s kernel', async () => {
+    it('leaves a context past HOST_STEPS_MAX (all of 20 series) to the worker, and asks again for a new model\'s kernel', async () => {
       worker.kernel = fakeKernel();
+      const many = context();
+      const n = 20;
+      worker.context = { ...many, seriesLabels: Array.from({ length: n }, (_, i) => `s${i}`), seriesKeys: Array.from({ length: n }, (_, i) => [`s${i}`]), lastDay: Array(n).fill(100), firstDay: Array(n).fill(0), noPromotion: Array(n).fill(many.noPromotion[0]) };
       const s = await loaded();
+      expect(worker.kernelAsks).toBe(1);
       const sent = worker.requests.length;
-      s.getState().updateScenario({ horizon: 28 });
+      s.getState().updateScenario({ context: { kind: 'all' } }); // 20 series × 28 steps
       await nextFrame();
       await settle();
       expect(worker.requests[sent]?.plans).toHaveLength(2);
+      expect(worker.requests[sent]?.plans[0]?.series).toHaveLength(n);
       expect(worker.kernelAsks).toBe(1);
-      s.getState().updateScenario({ horizon: 7 });
+      s.getState().updateScenario({ context: { kind: 'series', index: 0 } });
+      await nextFrame();
+      await settle();
+      expect(worker.kernelAsks).toBe(1); // the same context as before: its kernel is kept
       s.getState().forgetWhatIfAnswers();
+      s.getState().setLever('discount_pct', 5);
       await nextFrame();
       await settle();
       expect(worker.kernelAsks).toBe(2);

@@ -14,7 +14,7 @@ import { lossFor, meanLoss, predictValues, predictWindows, trainLoop, type Epoch
 import type { RoleMap } from '../../data/types';
 import type { Dataset, Windows } from '../../ml/types';
 import { actualsForPlan, curvePlans, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
-import { scenarioKernelOf } from '../../ml/scenarioKernelOf';
+import { kernelBuffers, scenarioKernelOf } from '../../ml/scenarioKernelOf';
 import { PassStopped } from '../../ml/fastLstm';
 import { joinResults, WhatIfChannel } from '../whatIfChannel';
 import { CHECKPOINT_DATASET_KEY, CHECKPOINT_KEY } from '../storageKeys';
@@ -659,7 +659,7 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
         case 'scenarioKernel': {
           const s = session;
           const kernel = s?.model ? await scenarioKernelOf(s.dataset, s.model, request.context) : null;
-          post({ type: 'scenarioKernel', id: request.id, kernel });
+          post({ type: 'scenarioKernel', id: request.id, kernel }, kernel ? kernelBuffers(kernel) : []);
           return;
         }
         case 'optimize': {

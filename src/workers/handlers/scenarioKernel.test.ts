@@ -3,8 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { whatIf } from './mlHandler';
 import { buildDataset } from '../../ml/features';
 import { buildLstmModel } from '../../ml/lstm';
-import { kernelFits, kernelForecasts, kernelSteps } from '../../ml/scenarioKernel';
-import { scenarioKernelOf } from '../../ml/scenarioKernelOf';
+import { kernelFits, kernelForecasts, kernelRunnable, kernelSteps } from '../../ml/scenarioKernel';
+import { kernelBuffers, scenarioKernelOf } from '../../ml/scenarioKernelOf';
+import { fastView, prefixStatesOf } from '../../ml/train';
 import { loadPanel, readSample } from '../../ml/testing';
 import { checkCpuBackendWithoutLeaks } from '../../ml/tfTesting';
 import type { Dataset } from '../../ml/types';
@@ -21,8 +22,8 @@ beforeAll(async () => {
 });
 
 /** A model with its seeded initial weights (the optimiser, unused, is freed at once). */
-const model = (layers: number): tf.LayersModel => {
-  const built = buildLstmModel({ windowLength: 14, featureCount: dataset.spec.features.length, units: 16, layers, dropout: 0, learningRate: 1e-3, seed: 3, output: 'regression' });
+const model = (layers: number, units = 16): tf.LayersModel => {
+  const built = buildLstmModel({ windowLength: 14, featureCount: dataset.spec.features.length, units, layers, dropout: 0, learningRate: 1e-3, seed: 3, output: 'regression' });
   built.optimizer.dispose();
   return built.model;
 };
@@ -83,16 +84,36 @@ describe('scenario kernel', () => {
     }
   });
 
-  it('keeps the history states the worker ran (a second kernel runs no prefix)', async () => {
+  it('reuses the history states the worker keeps (a second kernel runs no prefix), and hands over copies that cross by transfer', async () => {
     const m = model(1);
     try {
       const context = { series: [4], startDay: lastDay(4) + 1, horizon: 7 };
-      await scenarioKernelOf(dataset, m, context);
-      const before = tf.memory().numTensors;
-      const again = await scenarioKernelOf(dataset, m, context);
-      expect(tf.memory().numTensors).toBe(before);
-      expect(again?.states[0]?.filter((s) => s !== null)).toHaveLength(7);
-      expect(again?.rows[0]).toHaveLength(7 * dataset.spec.features.length);
+      const first = (await scenarioKernelOf(dataset, m, context))!;
+      const store = prefixStatesOf(m)!;
+      const { hits, misses } = store;
+      const again = (await scenarioKernelOf(dataset, m, context))!;
+      expect([store.hits - hits, store.misses - misses]).toEqual([7, 0]);
+      expect(again.states[0]?.filter((s) => s !== null)).toHaveLength(7);
+      expect(again.rows[0]).toHaveLength(7 * dataset.spec.features.length);
+      // Transferred away, the kernel's arrays leave the worker's kept states as they were.
+      const sent = structuredClone(first, { transfer: kernelBuffers(first) });
+      expect(first.layers[0]!.kernel).toHaveLength(0);
+      expect(sent.states[0]![0]!.h[0]).toEqual(again.states[0]![0]!.h[0]);
+      const third = (await scenarioKernelOf(dataset, m, context))!;
+      expect(third.states[0]![0]!.h[0]).toEqual(again.states[0]![0]!.h[0]);
+    } finally {
+      m.dispose();
+    }
+  });
+
+  it('answers null when the weights change while it is built (a training step meanwhile)', async () => {
+    const m = model(1);
+    try {
+      const pending = scenarioKernelOf(dataset, m, { series: [6], startDay: lastDay(6) + 1, horizon: 7 });
+      const bias = fastView(m)!.denseBias;
+      tf.tidy(() => bias.assign(tf.add(bias, 1)));
+      expect(await pending).toBeNull();
+      expect(await scenarioKernelOf(dataset, m, { series: [6], startDay: lastDay(6) + 1, horizon: 7 })).not.toBeNull();
     } finally {
       m.dispose();
     }
@@ -108,6 +129,23 @@ describe('scenario kernel', () => {
         expect(kernelFits(kernel, other)).toBe(false);
         expect(() => kernelForecasts(kernel, dataset.spec, 0.4, dataset.noPromotion, seriesKeys(), [other])).toThrow(RangeError);
       }
+    } finally {
+      m.dispose();
+    }
+  });
+
+  it.each([
+    [16, true],
+    [12, true],
+    [10, false],
+  ])('runs on the host with %i units: %s (the SIMD product takes gate blocks of 16 values)', async (units, runnable) => {
+    const m = model(1, units);
+    try {
+      const kernel = (await scenarioKernelOf(dataset, m, { series: [3], startDay: lastDay(3) + 1, horizon: 3 }))!;
+      expect(kernelRunnable(kernel)).toBe(runnable);
+      const plan: PlanSpec = { series: [3], startDay: lastDay(3) + 1, horizon: 3, promoStart: 0, promoDuration: 3, levers: {} };
+      if (runnable) await compare(m, [plan]);
+      else expect(() => kernelForecasts(kernel, dataset.spec, 0.4, dataset.noPromotion, seriesKeys(), [plan])).toThrow(RangeError);
     } finally {
       m.dispose();
     }
