@@ -2,7 +2,7 @@
  * A 128-bit SIMD vector–matrix product in WebAssembly, written out here
  * (about 200 bytes): the host-side what-if kernel's LSTM steps are one row at
  * a time, where plain JavaScript reaches ~0.3–0.7 GMAC/s on this machine and
- * this reaches several times that (see scripts/bench, "(e)").
+ * this reaches ~6 GMAC/s (the bench's "(a) numbers in the UI from the kernel").
  *
  * `mv(z, x, w, n, width)` adds x · w to z: x is `n` float32 values at byte
  * offset `x`, w is `[n × width]` float32 row by row at `w`, z is `width`
