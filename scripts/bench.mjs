@@ -252,7 +252,10 @@ function reportWhatIf(ml, appRuns, options) {
         continue;
       }
       if (w.numbers) rows.push({ metric: `(a) ${label}: numbers pass (scenario + no promotion), ${w.numbers.windows} windows, p50 ms`, value: fmt(w.numbers.p50Ms, 1) });
-      for (const h of w.host ?? []) rows.push({ metric: `(a) numbers in the UI from the kernel (SIMD, no worker call): ${h.series} series, ${h.steps} LSTM steps, p50 / p95 ms`, value: `${fmt(h.p50Ms, 2)} / ${fmt(h.p95Ms, 2)}` });
+      for (const h of w.host ?? []) {
+        const what = h.plans > 1 ? `a drag's coarse curves in the UI from the kernel: ${h.plans} plans of ${h.series} series` : `numbers in the UI from the kernel (SIMD, no worker call): ${h.series} series`;
+        rows.push({ metric: `(a) ${what}, ${h.steps} LSTM steps, p50 / p95 ms`, value: `${fmt(h.p50Ms, 2)} / ${fmt(h.p95Ms, 2)}` });
+      }
       rows.push({ metric: `(a) ${label}: model call, ${w.windows} windows, history states kept, p50 ms (n = ${w.n})`, value: fmt(w.modelP50Ms, 1) });
       rows.push({ metric: `(a) ${label}: model call, p95 ms`, value: fmt(w.modelP95Ms, 1) });
       if (w.coldP50Ms !== undefined) rows.push({ metric: `(a) ${label}: model call at a new plan start (histories run too), p50 ms`, value: fmt(w.coldP50Ms, 1) });

@@ -165,7 +165,7 @@ export async function benchMl({ browser, devUrl, parts, backends, trainBatches =
           coldP50Ms: round(percentile(r.bench.coldTimes, 50), 1),
           wholeWindowsP50Ms: round(percentile(r.bench.wholeTimes, 50), 1),
           numbers: { windows: r.numbers.windows, ...summary(r.numbers.times) },
-          host: (r.host ?? []).map((h) => ({ series: h.series, steps: h.steps, n: h.times.length, p50Ms: round(percentile(h.times, 50), 2), p95Ms: round(percentile(h.times, 95), 2) })),
+          host: (r.host ?? []).map((h) => ({ series: h.series, plans: h.plans ?? 1, steps: h.steps, n: h.times.length, p50Ms: round(percentile(h.times, 50), 2), p95Ms: round(percentile(h.times, 95), 2) })),
           ...(r.handlerTimes?.length ? { handlerP50Ms: round(percentile(r.handlerTimes, 50), 1), handlerN: r.handlerTimes.length } : {}),
           ...(r.app
             ? {

@@ -28,7 +28,7 @@ import { planWindows } from '../../src/ml/whatif';
 import { kernelForecasts, kernelRunnable, kernelSteps } from '../../src/ml/scenarioKernel';
 import { scenarioKernelOf } from '../../src/ml/scenarioKernelOf';
 import { WASM_PATHS } from '../../src/ml/wasmPaths';
-import { buildPlans, CURVE_POINTS, defaultScenario } from '../../src/state/slices/whatIfSlice';
+import { buildPlans, CURVE_POINTS, defaultScenario, DRAG_CURVE_POINTS } from '../../src/state/slices/whatIfSlice';
 import type { WhatIfContext } from '../../src/workers/protocol';
 
 /** Shapes of Part 2: the seed's model. */
@@ -391,7 +391,7 @@ async function whatIfBench(request: Extract<BenchRequest, { type: 'whatif' }>) {
     const handler = left() > 0 ? await repeat(async () => void (await whatIf(dataset, model, 0.1, { plans })), request.reps, left()) : null;
     // The numbers as the UI computes them for a small context: the scenario's plan from the kernel
     // (SIMD product on the host), for the default series and for every series.
-    const host: { series: number; steps: number; times: number[] }[] = [];
+    const host: { series: number; plans?: number; steps: number; times: number[] }[] = [];
     for (const series of [[plans[0]!.series[0]!], dataset.series.map((_, i) => i)]) {
       const plan = { ...plans[0]!, series };
       const kernel = await scenarioKernelOf(dataset, model, plan);
@@ -399,6 +399,11 @@ async function whatIfBench(request: Extract<BenchRequest, { type: 'whatif' }>) {
       const keys = dataset.series.map((g) => g.keys);
       const { times } = await repeat(async () => void kernelForecasts(kernel, spec, 0.1, dataset.noPromotion, keys, [plan]), request.reps, request.budgetMs / 10);
       host.push({ series: series.length, steps: kernelSteps(series.length, plan.horizon, L), times });
+      if (series.length > 1) continue;
+      // A drag's coarse curves (every lever, DRAG_CURVE_POINTS per numeric one), computed from the same kernel.
+      const coarse = buildPlans(context, { ...scenario, context: { kind: 'series', index: series[0]! } }, DRAG_CURVE_POINTS).plans.slice(2);
+      const curves = await repeat(async () => void kernelForecasts(kernel, spec, 0.1, dataset.noPromotion, keys, coarse), request.reps, request.budgetMs / 10);
+      host.push({ series: series.length, plans: coarse.length, steps: coarse.length * kernelSteps(1, plan.horizon, L), times: curves.times });
     }
     return { backend, curves: numeric, points: request.points, horizon: request.horizon, numbers: { windows: numbers.count, times: numbersTimes }, host, bench, app: appBatch && { ...appBatch, levers: spec.levers }, handlerTimes: handler?.times ?? null };
   } finally {

@@ -540,6 +540,17 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(worker.requests.length).toBe(before);
   });
   describe('a small context: the numbers computed in the UI from the worker\'s kernel', () => {
+    /** Drags discount_pct to 30 then 31 within one frame (answers held); returns how many requests went before. */
+    const dragDiscount = async (s: ReturnType<typeof store>): Promise<number> => {
+      const sent = worker.requests.length;
+      worker.tick = 5;
+      worker.hold = true;
+      s.getState().setLever('discount_pct', 30);
+      s.getState().setLever('discount_pct', 31);
+      await nextFrame();
+      return sent;
+    };
+
     it('asks for the kernel once, then computes the numbers without the worker (the curves still go to it)', async () => {
       worker.kernel = fakeKernel();
       const s = await loaded();
@@ -558,20 +569,36 @@ describe('the what-if update: numbers first, then the curves that changed', () =
       expect(worker.kernelAsks).toBe(1);
     });
 
-    it('with the shared channel, while a slider is dragged: the coarse curves are asked for in the frame, with no plans', async () => {
+    it('with the shared channel, while a slider is dragged over one series: its coarse curves are computed in the UI too, and the frame asks the worker for nothing', async () => {
       worker.kernel = fakeKernel();
       worker.shared = true;
       const s = await loaded();
       await settle();
-      const sent = worker.requests.length;
-      worker.tick = 5;
-      worker.hold = true;
-      s.getState().setLever('discount_pct', 30);
-      s.getState().setLever('discount_pct', 31);
-      await nextFrame();
+      const sent = await dragDiscount(s);
       const state = s.getState();
       expect(state.whatIfResult?.plans[0]?.mean[0]).toBe(7031);
-      expect(worker.requests.slice(sent).map((r) => [r.plans.length, planCount(r)])).toEqual([[0, 3 + 2 * DRAG_CURVE_POINTS - DRAG_CURVE_POINTS]]);
+      expect(worker.requests.slice(sent)).toEqual([]);
+      expect(state.whatIfCharts?.scenario).toBe(state.scenario);
+      expect(state.whatIfCharts?.coarse).toBe(true);
+      expect(state.whatIfCharts?.placement?.map((c) => c.values.length)).toEqual([3, CURVE_POINTS, DRAG_CURVE_POINTS]);
+      // The coarse ad_spend curve answers the scenario (discount 31 on every point: 7031).
+      const adSpend = state.whatIfCharts!.placement!.find((c) => c.lever === 'ad_spend')!;
+      expect(state.whatIfCharts!.result.plans[adSpend.first]?.mean[0]).toBe(7031);
+      releaseAll();
+    });
+
+    it('with the shared channel, while a slider is dragged over 14 days (coarse curves past HOST_CURVE_STEPS_MAX): they are asked of the worker in the frame, with no plans', async () => {
+      worker.kernel = fakeKernel();
+      worker.shared = true;
+      const s = await loaded();
+      s.getState().updateScenario({ horizon: 14, promoDuration: 14 });
+      await nextFrame();
+      await settle();
+      await settle();
+      const sent = await dragDiscount(s);
+      const state = s.getState();
+      expect(state.whatIfResult?.plans[0]?.mean[0]).toBe(7031);
+      expect(worker.requests.slice(sent).map((r) => [r.plans.length, planCount(r)])).toEqual([[0, 3 + DRAG_CURVE_POINTS]]);
       expect(worker.requests[sent]!.generation).toBe(worker.generation);
       expect(state.whatIfCharts?.scenario).toBe(state.scenario);
       expect(state.whatIfCharts?.coarse).toBe(true);

@@ -249,6 +249,13 @@ export const DRAG_WAIT_MS = 10;
  * Larger contexts go to the worker.
  */
 export const HOST_STEPS_MAX = 448;
+/**
+ * While a slider is dragged, the UI computes the coarse curves from the kernel
+ * too when all their plans take at most this many LSTM steps (one series over
+ * 7 days: 16–19 plans of 28 steps, 2–5 ms here): the frame then waits for
+ * nothing, and the worker stays free. Larger contexts get them from the worker.
+ */
+export const HOST_CURVE_STEPS_MAX = 640;
 
 /** Forecast values kept for answers already seen (about 32 MB as float64): a step back, or a prefetched step, needs no model call. */
 export const KEPT_VALUES = 4_000_000;
@@ -599,14 +606,17 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
 
   /**
    * The numbers of `scenario` computed here from the context's kernel, drawn in
-   * this frame; while a slider is dragged its coarse curves are asked of the
-   * worker first and computed there meanwhile (the frame waits for them up to
-   * DRAG_WAIT_MS). False when the kernel failed (the worker answers then).
+   * this frame. While a slider is dragged, its coarse curves too: computed here
+   * when they are few (HOST_CURVE_STEPS_MAX), else asked of the worker first and
+   * computed there meanwhile (the frame waits for them up to DRAG_WAIT_MS).
+   * False when the kernel failed (the worker answers then).
    */
   const showHostNumbers = (context: WhatIfContext, scenario: Scenario, entry: NonNullable<typeof kernel>, value: ScenarioKernel, started: number): boolean => {
     const client = mlClient();
     const base = scenarioPlans(context, scenario)[0];
     const coarse = client.channel && inputGap < DRAG_GAP_MS ? missingCurves(context, scenario, DRAG_CURVE_POINTS) : [];
+    const coarsePlans = coarse.length > 0 ? curvePlans(base, coarse) : [];
+    const curvesHere = coarsePlans.length * kernelSteps(base.series.length, base.horizon, context.spec.windowLength) <= HOST_CURVE_STEPS_MAX;
     let numbers: WhatIfResult | null = null;
     let error: unknown = null;
     const compute = () => {
@@ -616,7 +626,20 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
         error = thrown;
       }
     };
-    if (coarse.length > 0) {
+    if (coarse.length > 0 && curvesHere) {
+      compute();
+      if (numbers !== null) {
+        try {
+          const at = performance.now();
+          const plans = kernelForecasts(value, context.spec, context.conformalQuantile90, context.noPromotion, context.seriesKeys, coarsePlans);
+          const windows = coarsePlans.length * base.series.length * base.horizon;
+          keepCurves(context, scenario, coarse, { plans, actual: value.actual, days: value.days[0] ?? [], inferenceMs: performance.now() - at, windows }, 0, DRAG_CURVE_POINTS);
+        } catch (thrown) {
+          numbers = null;
+          error = thrown;
+        }
+      }
+    } else if (coarse.length > 0) {
       const within = client.whatIfWithin({ plans: [], curves: { base, levers: coarse }, generation }, DRAG_WAIT_MS, DRAG_WAIT_MS, compute);
       if (within.answer) keepCurves(context, scenario, coarse, within.answer, 0, DRAG_CURVE_POINTS);
       else awaitLateCurves(context, scenario, coarse, within.reply);
