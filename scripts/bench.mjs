@@ -295,7 +295,7 @@ function reportWhatIf(ml, appRuns, options) {
     }
     for (const [tag, m, which] of [
       ['(d)', run.frameDrag, 'drag at one input per frame'],
-      ["(d')", run.frameDragAgain, 'the same drag again (code warm), under a third promotion type'],
+      ["(d')", run.frameDragAgain, 'the same drag again (code warm), under a third promotion type and another ad spend'],
     ]) {
       if (!m) continue;
       rows.push({ metric: `${tag} app, ${label}: ${which}, ${m.inputs} inputs over ${m.spanMs} ms: frames per second`, value: fmt(m.spanMs > 0 ? (m.frames * 1000) / m.spanMs : null, 1) });

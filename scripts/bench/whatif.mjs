@@ -375,18 +375,20 @@ async function oneBackend({ browser, url, choice, presses, log }) {
     const unused = await types.getByRole('radio', { checked: false }).allTextContents();
     const range = await slider.evaluate((el) => ({ min: Number(el.min), max: Number(el.max), step: Number(el.step) }));
     const values = Array.from({ length: FRAME_DRAG_INPUTS }, (_, k) => range.min + Math.round((((range.max - range.min) * 0.6 * (k + 1)) / FRAME_DRAG_INPUTS) / range.step) * range.step);
-    const dragUnder = async (type) => {
+    const dragUnder = async (type, moveAdSpend = false) => {
       // The slider to its far end first: the drag then ends on no scenario the app has answered
       // (it answers the one the type change makes, and would keep it).
       await slider.press('End');
+      // The promo_type curve does not depend on the type itself: another ad spend, so that none of it is kept.
+      if (moveAdSpend) await page.getByRole('slider', { name: 'ad_spend', exact: true }).press('End');
       await types.getByRole('radio', { name: type, exact: true }).click();
       await page.waitForTimeout(1_000);
       return frameDragFigures(await page.evaluate(pageDriveDrag, { region: handle, charts: chartsHandle, lever: 'discount_pct', values, settleMs: 1_000 }));
     };
     const frameDrag = await dragUnder(unused[0]);
-    // The same drag again under a third promotion type: the page's code is warm now (the first
-    // drag also pays for compiling it), and still nothing is kept for these scenarios.
-    const frameDragAgain = unused.length > 1 ? await dragUnder(unused[1]) : null;
+    // The same drag again under a third promotion type and another ad spend: the page's code is
+    // warm now (the first drag also pays for compiling it), and still nothing is kept for these scenarios.
+    const frameDragAgain = unused.length > 1 ? await dragUnder(unused[1], true) : null;
     const endValue = await slider.inputValue();
     const dom = samples.map((s) => s.domMs);
     const result = {

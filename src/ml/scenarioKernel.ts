@@ -62,6 +62,16 @@ export function kernelSteps(seriesCount: number, horizon: number, windowLength: 
   return steps * seriesCount;
 }
 
+/** Multiply-adds per plan: every LSTM step of every layer, inputs and recurrence, for all 4 gates. */
+export function kernelWork(kernel: ScenarioKernel): number {
+  let perStep = 0;
+  kernel.layers.forEach((layer, l) => {
+    const inputs = l === 0 ? kernel.features : kernel.layers[l - 1]!.units;
+    perStep += (inputs + layer.units) * 4 * layer.units;
+  });
+  return perStep * kernelSteps(kernel.series.length, kernel.horizon, kernel.windowLength);
+}
+
 /** Whether `plan` is of the context `kernel` was built for. */
 export function kernelFits(kernel: ScenarioKernel, plan: PlanSpec): boolean {
   return plan.startDay === kernel.startDay && plan.horizon === kernel.horizon && plan.series.length === kernel.series.length && plan.series.every((s, k) => s === kernel.series[k]);

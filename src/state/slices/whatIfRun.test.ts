@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { create } from 'zustand';
 import type * as KernelModule from '../../ml/scenarioKernel';
+import { kernelSteps } from '../../ml/scenarioKernel';
 import type { PlanSpec } from '../../ml/whatif';
 import type { PlanForecast, WhatIfContext, WhatIfRequest, WhatIfResult } from '../../workers/protocol';
 import type { AppState } from '../store';
@@ -37,9 +38,9 @@ vi.mock('../../workers/clients/mlClient', async () => {
   return {
     mlClient: () => ({
       context: async () => worker.context,
-      scenarioKernel: async () => {
+      scenarioKernel: async (context: { series: readonly number[]; horizon: number }) => {
         worker.kernelAsks++;
-        return worker.kernel;
+        return worker.kernel === null ? null : { ...(worker.kernel as object), series: context.series, horizon: context.horizon };
       },
       whatIf,
       get channel() {
@@ -64,6 +65,8 @@ vi.mock('../../workers/clients/mlClient', async () => {
 vi.mock('../../ml/scenarioKernel', async (importOriginal) => ({
   ...(await importOriginal<typeof KernelModule>()),
   kernelRunnable: () => true,
+  // The seed's model: 24,064 multiply-adds per LSTM step (30 features, 64 units).
+  kernelWork: (k: { series: readonly number[]; horizon: number }) => kernelSteps(k.series.length, k.horizon, 14) * 24_064,
   kernelForecasts: (_kernel: unknown, _spec: unknown, _q90: number, _none: unknown, _keys: unknown, plans: readonly PlanSpec[]) =>
     plans.map((p) => ({ mean: new Float64Array(p.horizon).fill(p.promoDuration > 0 ? 7000 + Number(p.levers['discount_pct'] ?? 0) : 6000), lower: new Float64Array(p.horizon), upper: new Float64Array(p.horizon) })),
 }));
@@ -587,7 +590,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
       releaseAll();
     });
 
-    it('with the shared channel, while a slider is dragged over 14 days (coarse curves past HOST_CURVE_STEPS_MAX): they are asked of the worker in the frame, with no plans', async () => {
+    it('with the shared channel, while a slider is dragged over 14 days (coarse curves past HOST_CURVE_WORK_MAX): they are asked of the worker in the frame, with no plans', async () => {
       worker.kernel = fakeKernel();
       worker.shared = true;
       const s = await loaded();
@@ -605,7 +608,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
       releaseAll();
     });
 
-    it('leaves a context past HOST_STEPS_MAX (all of 20 series) to the worker, and asks again for a new model\'s kernel', async () => {
+    it('leaves a context past HOST_WORK_MAX (all of 20 series) to the worker, keeps the kernels of recent choices, and asks again for a new model\'s', async () => {
       worker.kernel = fakeKernel();
       const many = context();
       const n = 20;
@@ -613,21 +616,46 @@ describe('the what-if update: numbers first, then the curves that changed', () =
       const s = await loaded();
       expect(worker.kernelAsks).toBe(1);
       const sent = worker.requests.length;
-      s.getState().updateScenario({ context: { kind: 'all' } }); // 20 series × 28 steps
+      s.getState().updateScenario({ context: { kind: 'all' } }); // 20 series × 28 steps: 13.5 M multiply-adds
       await nextFrame();
       await settle();
-      expect(worker.requests[sent]?.plans).toHaveLength(2);
-      expect(worker.requests[sent]?.plans[0]?.series).toHaveLength(n);
-      expect(worker.kernelAsks).toBe(1);
-      s.getState().updateScenario({ context: { kind: 'series', index: 0 } });
-      await nextFrame();
-      await settle();
-      expect(worker.kernelAsks).toBe(1); // the same context as before: its kernel is kept
-      s.getState().forgetWhatIfAnswers();
-      s.getState().setLever('discount_pct', 5);
+      s.getState().setLever('discount_pct', 5); // the kernel has come, and is too large
       await nextFrame();
       await settle();
       expect(worker.kernelAsks).toBe(2);
+      expect(worker.requests.slice(sent).filter((r) => r.plans.length === 2).map((r) => r.plans[0]?.series.length)).toEqual([n, n]);
+      s.getState().updateScenario({ context: { kind: 'series', index: 0 } });
+      await nextFrame();
+      await settle();
+      expect(worker.kernelAsks).toBe(2); // the first choice's kernel is kept
+      expect(s.getState().whatIfResult?.plans[0]?.mean[0]).toBe(7005);
+      s.getState().forgetWhatIfAnswers();
+      s.getState().setLever('discount_pct', 6);
+      await nextFrame();
+      await settle();
+      expect(worker.kernelAsks).toBe(3);
+    });
+
+    it('asks for no full curve pass while a slider is dragged at a slower pace (inputs 45 ms apart), one when it rests', async () => {
+      worker.kernel = fakeKernel();
+      worker.shared = true;
+      const s = await loaded();
+      await settle();
+      vi.mocked(performance.now).mockRestore(); // real time: the pace is what is tested
+      const full = (r: WhatIfRequest) => r.plans.length === 0 && (r.curves?.levers.some((c) => c.values.length === CURVE_POINTS) ?? false);
+      s.getState().setLever('ad_spend', 5);
+      await new Promise((resolve) => setTimeout(resolve, 45));
+      const sent = worker.requests.length;
+      for (let v = 10; v <= 150; v += 10) {
+        s.getState().setLever('ad_spend', v);
+        await new Promise((resolve) => setTimeout(resolve, 45));
+      }
+      // With the rest at a fixed 40 ms, every one of these 15 inputs started a full pass; a loaded machine may stretch a gap or two.
+      expect(worker.requests.slice(sent).filter(full).length).toBeLessThanOrEqual(2);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      await settle();
+      expect(worker.requests.slice(sent).filter(full).length).toBeGreaterThanOrEqual(1);
+      expect(s.getState().whatIfCharts?.coarse).toBe(false);
     });
   });
 });

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { RawValue } from '../../ml/features';
-import { kernelForecasts, kernelRunnable, kernelSteps, type KernelForecast, type ScenarioKernel } from '../../ml/scenarioKernel';
+import { kernelForecasts, kernelRunnable, kernelWork, type KernelForecast, type ScenarioKernel } from '../../ml/scenarioKernel';
 import { curvePlans, type CurveLevers, type PlanSpec } from '../../ml/whatif';
 import { mlClient } from '../../workers/clients/mlClient';
 import type { PlanForecast, WhatIfContext, WhatIfResult } from '../../workers/protocol';
@@ -15,7 +15,7 @@ export const CURVE_POINTS = 21;
  */
 export const DRAG_CURVE_POINTS = 5;
 export const DRAG_GAP_MS = 60;
-/** A dragged slider rests after this long without input: its full curves are asked for then. */
+/** A dragged slider rests after this long without input (or 1.25 × its pace, if slower): its full curves are asked for then. */
 export const REST_MS = 40;
 /** Numeric sliders reach this share of the observed range beyond its maximum (marked as extrapolation). */
 export const EXTENSION_SHARE = 0.25;
@@ -243,19 +243,23 @@ export const NUMBERS_WAIT_MS = 8;
 export const DRAG_WAIT_MS = 10;
 
 /**
- * LSTM steps per plan that the UI runs itself from the context's kernel (see
- * ScenarioKernel), instead of asking the worker for the numbers: one series
- * over 7 days is 28 (~0.3 ms here), all 15 of the sample 420 (~4 ms).
- * Larger contexts go to the worker.
+ * Multiply-adds per plan that the UI runs itself from the context's kernel
+ * (see ScenarioKernel, kernelWork), instead of asking the worker for the
+ * numbers: the seed's model (64 units, 30 features) over one series and 7
+ * days is 28 LSTM steps, 0.7 M (~0.3 ms here); over all 15 series of the
+ * sample, 10.1 M (~4 ms). Larger contexts or models go to the worker.
  */
-export const HOST_STEPS_MAX = 448;
+export const HOST_WORK_MAX = 11_000_000;
 /**
  * While a slider is dragged, the UI computes the coarse curves from the kernel
- * too when all their plans take at most this many LSTM steps (one series over
- * 7 days: 16–19 plans of 28 steps, 2–5 ms here): the frame then waits for
- * nothing, and the worker stays free. Larger contexts get them from the worker.
+ * too when all their plans take at most this many multiply-adds (the seed's
+ * model over one series and 7 days: 16–19 plans, 11–13 M, 5–7 ms here): the
+ * frame then waits for nothing, and the worker stays free. Larger contexts or
+ * models get them from the worker.
  */
-export const HOST_CURVE_STEPS_MAX = 640;
+export const HOST_CURVE_WORK_MAX = 16_000_000;
+/** Kernels kept per context (its latest series, start and horizon choices: going back needs no new one). */
+export const KERNELS_KEPT = 4;
 
 /** Forecast values kept for answers already seen (about 32 MB as float64): a step back, or a prefetched step, needs no model call. */
 export const KEPT_VALUES = 4_000_000;
@@ -339,11 +343,14 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   /** A full curve pass waits until the dragged slider rests (see requestCurves). */
   let restTimer: ReturnType<typeof setTimeout> | null = null;
   /**
-   * The kernel of the context on screen (its series, start and horizon), fetched
-   * once from the worker; `value` is null until it comes (or where the model has
-   * none). `none`: its no-promotion forecast, which no slider changes.
+   * Kernels of the context's latest series, start and horizon choices (up to
+   * KERNELS_KEPT, most recent last), each fetched once from the worker; `value`
+   * is null until it comes (or where the model has none, or it is too large for
+   * the frame). `none`: its no-promotion forecast, which no slider changes.
    */
-  let kernel: { context: WhatIfContext; key: string; value: ScenarioKernel | null; none: KernelForecast | null } | null = null;
+  type KernelEntry = { value: ScenarioKernel | null; none: KernelForecast | null };
+  let kernels = new Map<string, KernelEntry>();
+  let kernelsContext: WhatIfContext | null = null;
   /** The lever whose slider has the keyboard focus, and which way it last moved: its next step is prefetched. */
   let focusedLever: string | null = null;
   let lastDirection: 1 | -1 = 1;
@@ -430,7 +437,9 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     // This scenario's coarse curves are on their way (they missed the frame): drawn when they land.
     if (coarse.length > 0 && lateCurvesFor === scenario) return;
     const sinceInput = performance.now() - inputAt;
-    if (coarse.length === 0 && client.channel !== null && inputGap < DRAG_GAP_MS && sinceInput < REST_MS) {
+    // At rest: no input for REST_MS, or for longer than the drag's own pace (inputs up to DRAG_GAP_MS apart).
+    const restAfter = Math.max(REST_MS, 1.25 * inputGap);
+    if (coarse.length === 0 && client.channel !== null && inputGap < DRAG_GAP_MS && sinceInput < restAfter) {
       // While the slider moves, the worker stays free for the next frame's request; the full
       // curves follow when it rests (a pass started now would be stopped by the next frame).
       if (restTimer === null) {
@@ -439,7 +448,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
             restTimer = null;
             void requestCurves();
           },
-          Math.max(1, REST_MS - sinceInput),
+          Math.max(1, restAfter - sinceInput),
         );
       }
       return;
@@ -555,29 +564,40 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
 
   /**
    * The context's kernel when the UI may run `scenario`'s numbers itself (a
-   * small context: see HOST_STEPS_MAX), else null. The first call for a context
+   * small context and model: see HOST_WORK_MAX), else null. The first call for a context
    * asks the worker for it; until it comes the worker answers the numbers.
    */
-  const kernelFor = (context: WhatIfContext, scenario: Scenario): ScenarioKernel | null => {
+  const kernelFor = (context: WhatIfContext, scenario: Scenario): KernelEntry | null => {
     if (context.spec.crossSection) return null;
     const series = contextSeries(context, scenario.context);
-    if (series.length === 0 || !(kernelSteps(series.length, scenario.horizon, context.spec.windowLength) <= HOST_STEPS_MAX)) return null;
+    if (series.length === 0) return null;
+    if (kernelsContext !== context) {
+      kernels = new Map();
+      kernelsContext = context;
+    }
     const key = `${series.join(',')}|${scenario.startDay}|${scenario.horizon}`;
-    if (kernel?.context === context && kernel.key === key) return kernel.value;
-    const entry: NonNullable<typeof kernel> = { context, key, value: null, none: null };
-    kernel = entry;
+    const known = kernels.get(key);
+    if (known) {
+      kernels.delete(key);
+      kernels.set(key, known);
+      return known;
+    }
+    const entry: KernelEntry = { value: null, none: null };
+    kernels.set(key, entry);
+    if (kernels.size > KERNELS_KEPT) kernels.delete(kernels.keys().next().value!);
     mlClient()
       .scenarioKernel({ series, startDay: scenario.startDay, horizon: scenario.horizon })
       .then(
-        (value) => (entry.value = value && kernelRunnable(value) ? value : null),
+        // A model or context too large for the frame (HOST_WORK_MAX) keeps to the worker.
+        (value) => (entry.value = value && kernelRunnable(value) && kernelWork(value) <= HOST_WORK_MAX ? value : null),
         // The worker answers the numbers then (and reports its own failures there).
         (thrown: unknown) => console.error('The what-if kernel could not be built; the worker answers instead', thrown),
       );
-    return null;
+    return entry;
   };
 
   /** `scenario`'s numbers from the kernel, computed here (the no-promotion plan once per kernel). */
-  const hostNumbers = (context: WhatIfContext, scenario: Scenario, entry: NonNullable<typeof kernel>, value: ScenarioKernel): WhatIfResult => {
+  const hostNumbers = (context: WhatIfContext, scenario: Scenario, entry: KernelEntry, value: ScenarioKernel): WhatIfResult => {
     const started = performance.now();
     const [own, none] = scenarioPlans(context, scenario);
     const forecast = (plan: PlanSpec) => kernelForecasts(value, context.spec, context.conformalQuantile90, context.noPromotion, context.seriesKeys, [plan])[0]!;
@@ -607,16 +627,16 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   /**
    * The numbers of `scenario` computed here from the context's kernel, drawn in
    * this frame. While a slider is dragged, its coarse curves too: computed here
-   * when they are few (HOST_CURVE_STEPS_MAX), else asked of the worker first and
+   * when they are few (HOST_CURVE_WORK_MAX), else asked of the worker first and
    * computed there meanwhile (the frame waits for them up to DRAG_WAIT_MS).
    * False when the kernel failed (the worker answers then).
    */
-  const showHostNumbers = (context: WhatIfContext, scenario: Scenario, entry: NonNullable<typeof kernel>, value: ScenarioKernel, started: number): boolean => {
+  const showHostNumbers = (context: WhatIfContext, scenario: Scenario, entry: KernelEntry, value: ScenarioKernel, started: number): boolean => {
     const client = mlClient();
     const base = scenarioPlans(context, scenario)[0];
     const coarse = client.channel && inputGap < DRAG_GAP_MS ? missingCurves(context, scenario, DRAG_CURVE_POINTS) : [];
     const coarsePlans = coarse.length > 0 ? curvePlans(base, coarse) : [];
-    const curvesHere = coarsePlans.length * kernelSteps(base.series.length, base.horizon, context.spec.windowLength) <= HOST_CURVE_STEPS_MAX;
+    const curvesHere = coarsePlans.length * kernelWork(value) <= HOST_CURVE_WORK_MAX;
     let numbers: WhatIfResult | null = null;
     let error: unknown = null;
     const compute = () => {
@@ -646,7 +666,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     } else compute();
     if (numbers === null) {
       // Not expected (the kernel fits the context by construction): the worker takes over.
-      if (entry === kernel) entry.value = null;
+      entry.value = null;
       console.error('The what-if kernel failed; the worker answers instead', error);
       return false;
     }
@@ -670,8 +690,8 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       return;
     }
     // A small context's numbers are computed here, from the kernel (the worker's once it has come).
-    const value = kernelFor(context, scenario);
-    if (value && kernel && showHostNumbers(context, scenario, kernel, value, started)) return;
+    const entry = kernelFor(context, scenario);
+    if (entry?.value && showHostNumbers(context, scenario, entry, entry.value, started)) return;
     const client = mlClient();
     numbersPending = true;
     let shown = false;
@@ -790,7 +810,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
 
     forgetWhatIfAnswers: () => {
       keptContext = null;
-      kernel = null;
+      kernels = new Map();
     },
 
     focusLever: (lever) => {

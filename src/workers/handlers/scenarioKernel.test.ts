@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { whatIf } from './mlHandler';
 import { buildDataset } from '../../ml/features';
 import { buildLstmModel } from '../../ml/lstm';
-import { kernelFits, kernelForecasts, kernelRunnable, kernelSteps } from '../../ml/scenarioKernel';
+import { kernelFits, kernelForecasts, kernelRunnable, kernelSteps, kernelWork } from '../../ml/scenarioKernel';
 import { kernelBuffers, scenarioKernelOf } from '../../ml/scenarioKernelOf';
 import { fastView, prefixStatesOf } from '../../ml/train';
 import { loadPanel, readSample } from '../../ml/testing';
@@ -79,6 +79,43 @@ describe('scenario kernel', () => {
         { series, startDay, horizon: 10, promoStart: 1, promoDuration: 6, levers: { promo_type: 'gift', discount_pct: 10, ad_spend: 300 } },
         { series, startDay, horizon: 10, promoStart: 0, promoDuration: 0, levers: {} },
       ]);
+    } finally {
+      m.dispose();
+    }
+  });
+
+  it.each([
+    ['hard-sigmoid gates (tf.js\'s default)', () => {
+      const m = tf.sequential();
+      m.add(tf.layers.lstm({ units: 8, inputShape: [14, dataset.spec.features.length], recurrentActivation: 'hardSigmoid' }));
+      m.add(tf.layers.dense({ units: 1 }));
+      return m;
+    }, 7],
+    ['two stacked layers over 28 days (windows inside the plan)', () => model(2), 28],
+    ['a sigmoid head (a yes/no model)', () => {
+      const built = buildLstmModel({ windowLength: 14, featureCount: dataset.spec.features.length, units: 12, layers: 1, dropout: 0, learningRate: 1e-3, seed: 5, output: 'binary' });
+      built.optimizer.dispose();
+      return built.model;
+    }, 7],
+  ] as const)('forecasts as the worker does with %s', async (_, make, horizon) => {
+    const m = make();
+    try {
+      const plan = (levers: PlanSpec['levers']): PlanSpec => ({ series: [7, 1], startDay: lastDay(7) + 1, horizon, promoStart: 1, promoDuration: horizon - 2, levers });
+      await compare(m, [plan({ promo_type: 'percent_off', discount_pct: 40, ad_spend: 900 }), plan({})]);
+    } finally {
+      m.dispose();
+    }
+  });
+
+  it.each([
+    ['1 layer of 16 units, 1 series × 7 days', 1, 16, [1], 7, 28 * (30 + 16) * 64],
+    ['2 layers of 16 units, 2 series × 7 days', 2, 16, [1, 2], 7, 56 * ((30 + 16) * 64 + (16 + 16) * 64)],
+  ] as const)('counts its multiply-adds per plan: %s', async (_, layers, units, series, horizon, work) => {
+    const m = model(layers, units);
+    try {
+      const kernel = (await scenarioKernelOf(dataset, m, { series, startDay: lastDay(1) + 1, horizon }))!;
+      expect(dataset.spec.features.length).toBe(30);
+      expect(kernelWork(kernel)).toBe(work);
     } finally {
       m.dispose();
     }
