@@ -10,7 +10,7 @@ import { CURVE_CHUNK_PLANS, CURVE_POINTS, CURVES_BEHIND_MAX, createWhatIfSlice, 
 // The ml worker, faked: every plan's forecast is 1000 × the request's number + its index in it; `hold` keeps answers back.
 // With `shared`, the client has a shared channel: numbers come within the frame (unless `late`), and a curve pass of an
 // older generation answers null (it stopped).
-const worker = vi.hoisted(() => ({ kernel: null as unknown, kernelAsks: 0, requests: [] as WhatIfRequest[], held: [] as (() => void)[], hold: false, context: null as unknown, shared: false, late: false, curvesLate: false, failNext: false, generation: 0, clock: 0, tick: 100 }));
+const worker = vi.hoisted(() => ({ inferenceMs: 1, kernel: null as unknown, kernelAsks: 0, requests: [] as WhatIfRequest[], held: [] as (() => void)[], hold: false, context: null as unknown, shared: false, late: false, curvesLate: false, failNext: false, generation: 0, clock: 0, tick: 100 }));
 vi.mock('../../workers/clients/mlClient', async () => {
   const { curvePlans } = await import('../../ml/whatif');
   const answer = (request: WhatIfRequest, n: number): WhatIfResult => {
@@ -19,7 +19,7 @@ vi.mock('../../workers/clients/mlClient', async () => {
       plans: plans.map((p, i): PlanForecast => ({ mean: new Float64Array(p.horizon).fill(1000 * n + i), lower: new Float64Array(p.horizon), upper: new Float64Array(p.horizon) })),
       actual: new Float64Array(7).fill(NaN),
       days: [],
-      inferenceMs: 1,
+      inferenceMs: worker.inferenceMs,
       windows: plans.length * 7,
     };
   };
@@ -120,6 +120,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     worker.context = context();
     worker.kernel = null;
     worker.kernelAsks = 0;
+    worker.inferenceMs = 1;
     worker.shared = false;
     worker.late = false;
     worker.curvesLate = false;
@@ -605,6 +606,37 @@ describe('the what-if update: numbers first, then the curves that changed', () =
       expect(worker.requests[sent]!.generation).toBe(worker.generation);
       expect(state.whatIfCharts?.scenario).toBe(state.scenario);
       expect(state.whatIfCharts?.coarse).toBe(true);
+      releaseAll();
+    });
+
+    it('with the shared channel: coarse curves that take the worker longer than a frame are let finish, drawn a pass behind, and frames ask for no more meanwhile', async () => {
+      worker.kernel = fakeKernel();
+      worker.shared = true;
+      const s = await loaded();
+      s.getState().updateScenario({ horizon: 14, promoDuration: 14 }); // the coarse curves go to the worker
+      await nextFrame();
+      await settle();
+      await settle();
+      worker.late = true;
+      worker.inferenceMs = 30;
+      const sent = await dragDiscount(s); // 31: its coarse curves miss the frame
+      const generation = worker.generation;
+      s.getState().setLever('discount_pct', 32);
+      await nextFrame();
+      // The pass for 31 is not stopped, and 32 asks for none of its own yet (its numbers are in).
+      expect(worker.generation).toBe(generation);
+      expect(worker.requests.slice(sent).map((r) => leverOf(r, 'discount_pct'))).toEqual([31]);
+      expect(s.getState().whatIfResult?.plans[0]?.mean[0]).toBe(7032);
+      worker.held.shift()!();
+      await settle();
+      const state = s.getState();
+      // Drawn for 31 (a pass behind, busy), then 32's coarse curves are asked for.
+      expect(state.whatIfCharts?.scenario.levers['discount_pct']).toBe(31);
+      expect(state.whatIfCharts?.coarse).toBe(true);
+      expect(worker.requests.slice(sent).map((r) => [leverOf(r, 'discount_pct'), planCount(r)])).toEqual([
+        [31, 3 + DRAG_CURVE_POINTS],
+        [32, 3 + DRAG_CURVE_POINTS],
+      ]);
       releaseAll();
     });
 

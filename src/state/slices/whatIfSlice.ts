@@ -340,6 +340,10 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   let answeredInputAt = 0;
   /** The scenario whose coarse curves missed its frame and are on their way by message. */
   let lateCurvesFor: Scenario | null = null;
+  /** The curve pass in flight (curvesPending) is of coarse curves. */
+  let coarsePassOut = false;
+  /** Worker time of the last coarse curve pass (ms): longer than DRAG_WAIT_MS, a drag's curves are pipelined (see pipelined). */
+  let lastCoarseMs = 0;
   /** A full curve pass waits until the dragged slider rests (see requestCurves). */
   let restTimer: ReturnType<typeof setTimeout> | null = null;
   /**
@@ -434,8 +438,9 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     const dragged = client.channel !== null && inputGap < DRAG_GAP_MS && get().whatIfCharts?.seq !== asked;
     const coarse = dragged ? missingCurves(context, scenario, DRAG_CURVE_POINTS) : [];
     if (dragged && coarse.length === 0) drawCurves(context, scenario, numbers, asked, numbers.windows, true, started, true);
-    // This scenario's coarse curves are on their way (they missed the frame): drawn when they land.
-    if (coarse.length > 0 && lateCurvesFor === scenario) return;
+    // Coarse curves that missed their frame are on their way: they are drawn when they land, and
+    // then this is asked again (for the latest input).
+    if (coarse.length > 0 && lateCurvesFor !== null) return;
     const sinceInput = performance.now() - inputAt;
     // At rest: no input for REST_MS, or for longer than the drag's own pace (inputs up to DRAG_GAP_MS apart).
     const restAfter = Math.max(REST_MS, 1.25 * inputGap);
@@ -466,12 +471,14 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     const passes = client.channel ? [missing] : curveChunks(missing);
     const base = scenarioPlans(context, scenario)[0];
     curvesPending = true;
+    coarsePassOut = points !== CURVE_POINTS;
     let drawn = false;
     try {
       let windows = numbers.windows;
       for (const [k, levers] of passes.entries()) {
         const answer = await client.whatIf({ plans: [], curves: { base, levers }, ...(client.channel ? { generation: pass } : {}) });
         if (!answer || get().whatIfContext !== context) return;
+        if (points !== CURVE_POINTS) lastCoarseMs = answer.inferenceMs;
         windows += answer.windows;
         keepCurves(context, scenario, levers, answer, 0, points);
         // A newer input goes before the remaining passes; its own curves follow. A complete
@@ -483,6 +490,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     } catch (thrown) {
       failed(thrown);
     } finally {
+      coarsePassOut = false;
       // After coarse curves, the full ones (unless a newer input came: its own curves follow).
       if (drawn && points !== CURVE_POINTS) curvesAgain = true;
       curvesDone();
@@ -608,12 +616,20 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     return { plans, actual: value.actual, days: value.days[0] ?? [], inferenceMs: performance.now() - started, windows };
   };
 
-  /** Keeps the coarse curves `levers` of `scenario` when they come by message (they missed the frame), then draws what is due. */
-  const awaitLateCurves = (context: WhatIfContext, scenario: Scenario, levers: CurveLevers, reply: Promise<WhatIfResult | null>): void => {
+  /**
+   * Keeps the coarse curves `levers` of `scenario` (input `asked`, at `started`)
+   * when they come by message (they missed the frame) and draws them, marked
+   * busy if a newer input came meanwhile; then the curves of the latest input.
+   */
+  const awaitLateCurves = (context: WhatIfContext, scenario: Scenario, levers: CurveLevers, reply: Promise<WhatIfResult | null>, asked: number, started: number): void => {
     lateCurvesFor = scenario;
     reply
       .then((late) => {
-        if (late && get().whatIfContext === context) keepCurves(context, scenario, levers, late, 0, DRAG_CURVE_POINTS);
+        if (!late || get().whatIfContext !== context) return;
+        lastCoarseMs = late.inferenceMs;
+        keepCurves(context, scenario, levers, late, 0, DRAG_CURVE_POINTS);
+        const numbers = keptNumbers.get(numbersKey(scenario));
+        if (numbers) drawCurves(context, scenario, numbers, asked, numbers.windows + late.windows, false, started, true);
       })
       // A failure shows when the curves are asked for on their own.
       .catch(() => undefined)
@@ -623,6 +639,14 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
         else void requestCurves();
       });
   };
+
+  /**
+   * While a slider is dragged over a context whose coarse curves take the
+   * worker longer than a frame can wait (several series), the pass in flight
+   * finishes, and the frames do not ask for more meanwhile: the curves follow
+   * the slider a pass behind. (Stopping the pass at each frame starved them.)
+   */
+  const pipelined = (): boolean => (lateCurvesFor !== null || coarsePassOut) && lastCoarseMs > DRAG_WAIT_MS;
 
   /**
    * The numbers of `scenario` computed here from the context's kernel, drawn in
@@ -659,10 +683,16 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
           error = thrown;
         }
       }
-    } else if (coarse.length > 0) {
+    } else if (coarse.length > 0 && !pipelined()) {
       const within = client.whatIfWithin({ plans: [], curves: { base, levers: coarse }, generation }, DRAG_WAIT_MS, DRAG_WAIT_MS, compute);
-      if (within.answer) keepCurves(context, scenario, coarse, within.answer, 0, DRAG_CURVE_POINTS);
-      else awaitLateCurves(context, scenario, coarse, within.reply);
+      if (within.answer) {
+        lastCoarseMs = within.answer.inferenceMs;
+        keepCurves(context, scenario, coarse, within.answer, 0, DRAG_CURVE_POINTS);
+      } else {
+        // Missed the frame: taken as a pass longer than the wait until one that comes says how long it took.
+        lastCoarseMs = Math.max(lastCoarseMs, DRAG_WAIT_MS + 1);
+        awaitLateCurves(context, scenario, coarse, within.reply, inputs, started);
+      }
     } else compute();
     if (numbers === null) {
       // Not expected (the kernel fits the context by construction): the worker takes over.
@@ -748,7 +778,10 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     const seq = get().whatIfCharts?.seq;
     const behind = seq === undefined ? 0 : inputs - seq;
     const channel = mlClient().channel;
-    if (channel && !(curvesPending && behind >= CURVES_BEHIND_MAX)) generation = channel.bump();
+    // With the numbers computed here (they need no worker), a pipelined coarse pass finishes too.
+    const { whatIfContext: context, scenario } = get();
+    const host = context !== null && scenario !== null && kernelFor(context, scenario)?.value != null;
+    if (channel && !(curvesPending && behind >= CURVES_BEHIND_MAX) && !(host && pipelined())) generation = channel.bump();
     if (numbersPending) numbersAgain = true;
     else void requestNumbers();
   };
