@@ -609,16 +609,22 @@ describe('the what-if update: numbers first, then the curves that changed', () =
       releaseAll();
     });
 
-    it('with the shared channel: coarse curves that take the worker longer than a frame are let finish, drawn a pass behind, and frames ask for no more meanwhile', async () => {
+    /** A 14-day context (its coarse curves go to the worker), whose passes take the worker `ms` and miss the frame. */
+    const slowCurves = async (ms: number): Promise<ReturnType<typeof store>> => {
       worker.kernel = fakeKernel();
       worker.shared = true;
       const s = await loaded();
-      s.getState().updateScenario({ horizon: 14, promoDuration: 14 }); // the coarse curves go to the worker
+      s.getState().updateScenario({ horizon: 14, promoDuration: 14 });
       await nextFrame();
       await settle();
       await settle();
       worker.late = true;
-      worker.inferenceMs = 30;
+      worker.inferenceMs = ms;
+      return s;
+    };
+
+    it('with the shared channel: coarse curves that take the worker longer than a frame are let finish, drawn a pass behind, and frames ask for no more meanwhile', async () => {
+      const s = await slowCurves(30);
       const sent = await dragDiscount(s); // 31: its coarse curves miss the frame
       const generation = worker.generation;
       s.getState().setLever('discount_pct', 32);
@@ -627,9 +633,9 @@ describe('the what-if update: numbers first, then the curves that changed', () =
       expect(worker.generation).toBe(generation);
       expect(worker.requests.slice(sent).map((r) => leverOf(r, 'discount_pct'))).toEqual([31]);
       expect(s.getState().whatIfResult?.plans[0]?.mean[0]).toBe(7032);
-      worker.held.shift()!();
+      worker.held.shift()!(); // it took 30 ms
       await settle();
-      const state = s.getState();
+      let state = s.getState();
       // Drawn for 31 (a pass behind, busy), then 32's coarse curves are asked for.
       expect(state.whatIfCharts?.scenario.levers['discount_pct']).toBe(31);
       expect(state.whatIfCharts?.coarse).toBe(true);
@@ -637,6 +643,44 @@ describe('the what-if update: numbers first, then the curves that changed', () =
         [31, 3 + DRAG_CURVE_POINTS],
         [32, 3 + DRAG_CURVE_POINTS],
       ]);
+      // Still pipelined: the next input's frame leaves 32's pass to finish.
+      s.getState().setLever('discount_pct', 33);
+      await nextFrame();
+      expect(worker.generation).toBe(generation);
+      expect(worker.requests.slice(sent)).toHaveLength(2);
+      worker.held.shift()!();
+      await settle();
+      state = s.getState();
+      expect(state.whatIfCharts?.scenario.levers['discount_pct']).toBe(32);
+      releaseAll();
+    });
+
+    it('with the shared channel: coarse passes the worker answers within PIPELINE_MS are stopped by the next frame again, as is a pass for another start day', async () => {
+      const s = await slowCurves(2);
+      await dragDiscount(s); // 31 misses its frame: pipelined until a pass says how long it took
+      const generation = worker.generation;
+      s.getState().setLever('discount_pct', 32);
+      await nextFrame();
+      expect(worker.generation).toBe(generation);
+      worker.held.shift()!(); // 2 ms: the frames ask (and stop) again
+      await settle();
+      s.getState().setLever('discount_pct', 33);
+      await nextFrame();
+      expect(worker.generation).toBe(generation + 1);
+      // Slow passes again, then another start day: its frame stops the pass out.
+      worker.inferenceMs = 30;
+      releaseAll();
+      await settle();
+      worker.hold = true;
+      s.getState().setLever('discount_pct', 34);
+      await nextFrame();
+      const before = worker.generation;
+      s.getState().setLever('discount_pct', 35);
+      await nextFrame();
+      expect(worker.generation).toBe(before); // pipelined: 34's pass is out
+      s.getState().updateScenario({ startDay: s.getState().scenario!.startDay + 1 });
+      await nextFrame();
+      expect(worker.generation).toBe(before + 1);
       releaseAll();
     });
 

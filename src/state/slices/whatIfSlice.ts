@@ -90,6 +90,11 @@ export function contextSeries(context: WhatIfContext, choice: ContextChoice): nu
   return context.seriesKeys.flatMap((keys, i) => (keys[choice.column] === choice.value ? [i] : []));
 }
 
+/** The series, start and horizon a scenario forecasts (what its kernel is for). */
+function choiceKey(context: WhatIfContext, scenario: Scenario): string {
+  return `${contextSeries(context, scenario.context).join(',')}|${scenario.startDay}|${scenario.horizon}`;
+}
+
 /** Slider range of a numeric lever: the observed range plus a marked extension. */
 export function leverSliderRange(context: WhatIfContext, lever: string): { min: number; max: number; observedMax: number; step: number } | null {
   const range = context.leverRanges[lever];
@@ -260,6 +265,8 @@ export const HOST_WORK_MAX = 11_000_000;
 export const HOST_CURVE_WORK_MAX = 16_000_000;
 /** Kernels kept per context (its latest series, start and horizon choices: going back needs no new one). */
 export const KERNELS_KEPT = 4;
+/** Worker time of a coarse curve pass (ms) past which a drag's curves are pipelined (0.7 × DRAG_WAIT_MS: the wait also pays for messaging). */
+export const PIPELINE_MS = 7;
 
 /** Forecast values kept for answers already seen (about 32 MB as float64): a step back, or a prefetched step, needs no model call. */
 export const KEPT_VALUES = 4_000_000;
@@ -340,9 +347,9 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
   let answeredInputAt = 0;
   /** The scenario whose coarse curves missed its frame and are on their way by message. */
   let lateCurvesFor: Scenario | null = null;
-  /** The curve pass in flight (curvesPending) is of coarse curves. */
-  let coarsePassOut = false;
-  /** Worker time of the last coarse curve pass (ms): longer than DRAG_WAIT_MS, a drag's curves are pipelined (see pipelined). */
+  /** The scenario of the curve pass in flight (curvesPending) when it is of coarse curves. */
+  let coarsePassFor: Scenario | null = null;
+  /** Worker time of the last coarse curve pass (ms): longer than PIPELINE_MS, a drag's curves are pipelined (see pipelined). */
   let lastCoarseMs = 0;
   /** A full curve pass waits until the dragged slider rests (see requestCurves). */
   let restTimer: ReturnType<typeof setTimeout> | null = null;
@@ -471,7 +478,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     const passes = client.channel ? [missing] : curveChunks(missing);
     const base = scenarioPlans(context, scenario)[0];
     curvesPending = true;
-    coarsePassOut = points !== CURVE_POINTS;
+    coarsePassFor = points !== CURVE_POINTS ? scenario : null;
     let drawn = false;
     try {
       let windows = numbers.windows;
@@ -490,7 +497,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     } catch (thrown) {
       failed(thrown);
     } finally {
-      coarsePassOut = false;
+      coarsePassFor = null;
       // After coarse curves, the full ones (unless a newer input came: its own curves follow).
       if (drawn && points !== CURVE_POINTS) curvesAgain = true;
       curvesDone();
@@ -583,7 +590,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       kernels = new Map();
       kernelsContext = context;
     }
-    const key = `${series.join(',')}|${scenario.startDay}|${scenario.horizon}`;
+    const key = choiceKey(context, scenario);
     const known = kernels.get(key);
     if (known) {
       kernels.delete(key);
@@ -645,8 +652,14 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
    * worker longer than a frame can wait (several series), the pass in flight
    * finishes, and the frames do not ask for more meanwhile: the curves follow
    * the slider a pass behind. (Stopping the pass at each frame starved them.)
+   * Below PIPELINE_MS of worker time (an in-frame wait also costs messaging) the
+   * frames ask again, and stop the pass out.
    */
-  const pipelined = (): boolean => (lateCurvesFor !== null || coarsePassOut) && lastCoarseMs > DRAG_WAIT_MS;
+  const pipelined = (context: WhatIfContext, scenario: Scenario): boolean => {
+    const out = lateCurvesFor ?? coarsePassFor;
+    // Only within a drag, and for the same series, start and horizon (another choice stops the pass).
+    return out !== null && inputGap < DRAG_GAP_MS && lastCoarseMs > PIPELINE_MS && choiceKey(context, out) === choiceKey(context, scenario);
+  };
 
   /**
    * The numbers of `scenario` computed here from the context's kernel, drawn in
@@ -683,7 +696,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
           error = thrown;
         }
       }
-    } else if (coarse.length > 0 && !pipelined()) {
+    } else if (coarse.length > 0 && !pipelined(context, scenario)) {
       const within = client.whatIfWithin({ plans: [], curves: { base, levers: coarse }, generation }, DRAG_WAIT_MS, DRAG_WAIT_MS, compute);
       if (within.answer) {
         lastCoarseMs = within.answer.inferenceMs;
@@ -781,7 +794,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     // With the numbers computed here (they need no worker), a pipelined coarse pass finishes too.
     const { whatIfContext: context, scenario } = get();
     const host = context !== null && scenario !== null && kernelFor(context, scenario)?.value != null;
-    if (channel && !(curvesPending && behind >= CURVES_BEHIND_MAX) && !(host && pipelined())) generation = channel.bump();
+    if (channel && !(curvesPending && behind >= CURVES_BEHIND_MAX) && !(host && pipelined(context, scenario))) generation = channel.bump();
     if (numbersPending) numbersAgain = true;
     else void requestNumbers();
   };
