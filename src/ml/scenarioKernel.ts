@@ -1,7 +1,7 @@
-import { fromModelSpace, type RawValue } from './features';
+import type { RawValue } from './features';
 import type { FeatureSpec } from './types';
 import { matvecWithMemory, type Matvec } from './simdMatvec';
-import { writePlanLevers, type PlanSpec } from './whatif';
+import { addForecast, writePlanLevers, type PlanForecast, type PlanSpec } from './whatif';
 
 /** One LSTM layer's weights as the host holds them (tf.js layout: gates i, f, c, o in blocks of `units`). */
 export interface KernelLayer {
@@ -27,8 +27,9 @@ export interface KernelState {
  * inputs with no promotion, and each window's LSTM state after the history
  * before the plan (the worker runs those; a slider never changes them). A
  * plan then costs only its own days' steps: for the seed's shapes and 7 days,
- * 28 LSTM steps of one row per series, about 0.1 ms with a SIMD product (see
- * simdMatvec), where a round trip to a busy worker can miss the frame.
+ * 28 LSTM steps of one row per series, 0.3–0.4 ms here with a SIMD product
+ * (see simdMatvec; `npm run bench -- --only whatif`, row "(a) numbers in the
+ * UI from the kernel"), where a round trip to a busy worker can miss the frame.
  */
 export interface ScenarioKernel {
   readonly series: readonly number[];
@@ -203,20 +204,13 @@ function seriesOutputs(kernel: ScenarioKernel, runner: Runner, states: readonly 
   return out;
 }
 
-/** A plan's forecast per series × day (series in the plan's order), as the worker's whatIf gives it. */
-export interface KernelForecast {
-  readonly mean: Float64Array;
-  readonly lower: Float64Array;
-  readonly upper: Float64Array;
-}
-
 /**
  * Forecasts of `plans` (each of the kernel's context) with their 90 %
- * interval (`q90`: the conformal quantile in model space), the same
- * arithmetic as the worker's pass in double precision: they agree to about
- * 1e-6 of the value.
+ * interval (`q90`: the conformal quantile in model space), as the worker's
+ * whatIf gives them: float32 products and states, gates in double precision;
+ * within 1e-5 of the worker's (src/workers/handlers/scenarioKernel.test.ts).
  */
-export function kernelForecasts(kernel: ScenarioKernel, spec: FeatureSpec, q90: number, noPromotion: readonly Readonly<Record<string, RawValue>>[], seriesKeys: readonly (readonly string[])[], plans: readonly PlanSpec[]): KernelForecast[] {
+export function kernelForecasts(kernel: ScenarioKernel, spec: FeatureSpec, q90: number, noPromotion: readonly Readonly<Record<string, RawValue>>[], seriesKeys: readonly (readonly string[])[], plans: readonly PlanSpec[]): PlanForecast[] {
   const { horizon, features: F } = kernel;
   const runner = runnerOf(kernel);
   if (!runner) throw new RangeError('This kernel cannot run on the host (no WebAssembly SIMD, or layers whose units are not a multiple of 4)');
@@ -231,12 +225,7 @@ export function kernelForecasts(kernel: ScenarioKernel, spec: FeatureSpec, q90: 
       const days = kernel.days[k]!;
       writePlanLevers(spec, kernel.exogCount, seriesKeys[seriesIndex] ?? [], noPromotion[seriesIndex] ?? {}, plan, start, start, start + horizon - 1, (u) => days[u - start]!, rows, F);
       const out = seriesOutputs(kernel, runner, kernel.states[k]!);
-      for (let d = 0; d < horizon; d++) {
-        const m = out[d]!;
-        forecast.mean[k * horizon + d] = fromModelSpace(spec, m);
-        forecast.lower[k * horizon + d] = Number.isFinite(q90) ? fromModelSpace(spec, m - q90) : NaN;
-        forecast.upper[k * horizon + d] = Number.isFinite(q90) ? fromModelSpace(spec, m + q90) : NaN;
-      }
+      for (let d = 0; d < horizon; d++) addForecast(spec, q90, out[d]!, forecast, k * horizon + d);
     });
     return forecast;
   });

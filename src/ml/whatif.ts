@@ -1,5 +1,5 @@
 import { mulberry32 } from '../lib/random';
-import { encodeStep, type RawValue } from './features';
+import { encodeStep, fromModelSpace, type RawValue } from './features';
 import type { Dataset, FeatureSpec, SeriesGrid, SharedPrefixes } from './types';
 
 /**
@@ -18,6 +18,25 @@ export interface PlanSpec {
   readonly promoStart: number;
   readonly promoDuration: number;
   readonly levers: Readonly<Record<string, RawValue>>;
+}
+
+/** Per plan: per series × day (row-major, series in the plan's order) forecasts in target units. */
+export interface PlanForecast {
+  readonly mean: Float64Array;
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+}
+
+/**
+ * Adds the forecast of model output `m` (model space) to place `at` of
+ * `target`: the value and its 90 % interval (`q90`, the conformal quantile in
+ * model space; NaN bounds without one). Adds, so that a cross-section's rows
+ * can be averaged into one place.
+ */
+export function addForecast(spec: FeatureSpec, q90: number, m: number, target: PlanForecast, at: number): void {
+  target.mean[at]! += fromModelSpace(spec, m);
+  target.lower[at]! += Number.isFinite(q90) ? fromModelSpace(spec, m - q90) : NaN;
+  target.upper[at]! += Number.isFinite(q90) ? fromModelSpace(spec, m + q90) : NaN;
 }
 
 /** Response curves asked for compactly: per lever, the values it visits. */

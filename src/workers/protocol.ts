@@ -13,7 +13,7 @@ import type { EvaluationReport } from '../ml/evaluate';
 import type { BatchProgress, EpochResult, StopReason, TrainSettings } from '../ml/train';
 import type { BackendName, BackendReport } from '../ml/backends';
 import type { Dataset } from '../ml/types';
-import type { CurveLevers, PlanSpec } from '../ml/whatif';
+import type { CurveLevers, PlanForecast, PlanSpec } from '../ml/whatif';
 import type { ScenarioKernel } from '../ml/scenarioKernel';
 import type { OptimizeRequest, OptimizerLevers, PlanRow } from '../ml/planOptimizer';
 import type { RestoredTraining } from './handlers/mlHandler';
@@ -160,12 +160,7 @@ export interface WhatIfRequest {
   readonly shared?: boolean;
 }
 
-/** Per plan: per series × day (row-major, series in the plan's order) forecasts in target units. */
-export interface PlanForecast {
-  readonly mean: Float64Array;
-  readonly lower: Float64Array;
-  readonly upper: Float64Array;
-}
+export type { PlanForecast } from '../ml/whatif';
 
 export interface WhatIfResult {
   readonly plans: readonly PlanForecast[];

@@ -94,6 +94,11 @@ function context(): WhatIfContext {
 const store = () => create<AppState>()((...a) => ({ ...createWhatIfSlice(...a) }) as AppState);
 /** Lets the fake worker's answers and the slice's follow-up requests run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** Lets the first held answer go, and the slice's follow-up requests run. */
+const releaseNext = async () => {
+  worker.held.shift()!();
+  await settle();
+};
 /** Stops holding the fake worker's answers back and lets every held one go. */
 const releaseAll = () => {
   worker.hold = false;
@@ -172,15 +177,13 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     worker.hold = true;
     s.getState().setLever('ad_spend', 500);
     await nextFrame();
-    worker.held.shift()!(); // the numbers
-    await settle();
+    await releaseNext(); // the numbers
     let state = s.getState();
     expect(state.whatIfAnswered).toBe(state.scenario);
     expect(state.whatIfCharts).toBe(before); // the curves are pending
     expect(state.whatIfCharts?.scenario).not.toBe(state.scenario);
     expect(state.whatIfCurvesMs).toBeNull();
-    worker.held.shift()!(); // the curves
-    await settle();
+    await releaseNext(); // the curves
     state = s.getState();
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
   });
@@ -194,8 +197,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     await s.getState().loadWhatIfContext();
     expect(s.getState().whatIfAnswered).toBeNull();
     expect(s.getState().whatIfCharts).toBeNull();
-    worker.held.shift()!(); // the old model's numbers: dropped
-    await settle();
+    await releaseNext(); // the old model's numbers: dropped
     expect(s.getState().whatIfAnswered).toBeNull();
     releaseAll();
     await settle();
@@ -231,16 +233,14 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     worker.hold = true;
     s.getState().setLever('discount_pct', 10);
     await nextFrame();
-    worker.held.shift()!(); // 10's numbers
-    await settle();
+    await releaseNext(); // 10's numbers
     expect(worker.held).toHaveLength(1); // 10's curve pass (promo_type and ad_spend: one pass)
     s.getState().setLever('discount_pct', first.levers['discount_pct']!); // back: numbers and curves kept
     await nextFrame();
     let state = s.getState();
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
     expect(state.whatIfCharts?.instant).toBe(true);
-    worker.held.shift()!(); // 10's pass, complete but older
-    await settle();
+    await releaseNext(); // 10's pass, complete but older
     state = s.getState();
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
   });
@@ -267,8 +267,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     const sent = worker.requests.length;
     s.getState().setLever('promo_type', 'percent_off'); // from gift
     await nextFrame();
-    worker.held.shift()!(); // the numbers for percent_off
-    await settle();
+    await releaseNext(); // the numbers for percent_off
     s.getState().setLever('promo_type', 'none'); // arrives during the first curve pass
     await nextFrame();
     releaseAll(); // that pass, then none's numbers
@@ -307,8 +306,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     s.getState().setLever('ad_spend', 200); // while 100's numbers are out
     await nextFrame();
     worker.hold = false;
-    worker.held.shift()!();
-    await settle();
+    await releaseNext();
     // The numbers for 100, then the numbers and curves for 200: no curves for 100.
     expect(worker.requests.slice(sent).map((r) => [planCount(r), leverOf(r, 'ad_spend')])).toEqual([[2, 100], [2, 200], [CURVE_PLANS - CURVE_POINTS, 200]]);
     expect(s.getState().whatIfCharts?.scenario).toBe(s.getState().scenario);
@@ -328,8 +326,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(state.whatIfAnswered).toBe(state.scenario);
     expect(state.whatIfLatencyMs).not.toBeNull();
     await settle();
-    worker.held.shift()!(); // the numbers' message: nothing more to do
-    await settle();
+    await releaseNext(); // the numbers' message: nothing more to do
     expect(worker.requests.slice(sent).map((r) => [planCount(r), leverOf(r, 'discount_pct'), r.generation])).toEqual([[2, 10, undefined], [CURVE_PLANS - CURVE_POINTS, 10, 2]]);
     s.getState().setLever('discount_pct', 20); // the pass for 10 is stale now
     await nextFrame();
@@ -426,8 +423,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
     expect(state.whatIfAnswered).toBe(state.scenario);
     expect(state.whatIfCharts?.scenario).not.toBe(state.scenario);
     const sent = worker.requests.length;
-    worker.held.shift()!(); // the whole answer by message: its coarse curves kept and drawn
-    await settle();
+    await releaseNext(); // the whole answer by message: its coarse curves kept and drawn
     state = s.getState();
     expect(state.whatIfCharts?.scenario).toBe(state.scenario);
     expect(state.whatIfCharts?.coarse).toBe(true);
@@ -638,8 +634,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
       expect(worker.generation).toBe(generation);
       expect(worker.requests.slice(sent).map((r) => leverOf(r, 'discount_pct'))).toEqual([31]);
       expect(s.getState().whatIfResult?.plans[0]?.mean[0]).toBe(7032);
-      worker.held.shift()!(); // it took 30 ms
-      await settle();
+      await releaseNext(); // it took 30 ms
       let state = s.getState();
       // Drawn for 31 (a pass behind, busy), then 32's coarse curves are asked for.
       expect(state.whatIfCharts?.scenario.levers['discount_pct']).toBe(31);
@@ -653,8 +648,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
       await nextFrame();
       expect(worker.generation).toBe(generation);
       expect(worker.requests.slice(sent)).toHaveLength(2);
-      worker.held.shift()!();
-      await settle();
+      await releaseNext();
       state = s.getState();
       expect(state.whatIfCharts?.scenario.levers['discount_pct']).toBe(32);
       releaseAll();
@@ -668,8 +662,7 @@ describe('the what-if update: numbers first, then the curves that changed', () =
       s.getState().setLever('discount_pct', 32);
       await nextFrame();
       expect(worker.generation).toBe(generation);
-      worker.held.shift()!(); // 2 ms: the frames ask (and stop) again
-      await settle();
+      await releaseNext(); // 2 ms: the frames ask (and stop) again
       s.getState().setLever('discount_pct', 33);
       await nextFrame();
       expect(worker.generation).toBe(generation + 1);

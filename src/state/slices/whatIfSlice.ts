@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { RawValue } from '../../ml/features';
-import { kernelForecasts, kernelRunnable, kernelWork, type KernelForecast, type ScenarioKernel } from '../../ml/scenarioKernel';
+import { kernelForecasts, kernelRunnable, kernelWork, type ScenarioKernel } from '../../ml/scenarioKernel';
 import { curvePlans, type CurveLevers, type PlanSpec } from '../../ml/whatif';
 import { mlClient } from '../../workers/clients/mlClient';
 import type { PlanForecast, WhatIfContext, WhatIfResult } from '../../workers/protocol';
@@ -359,7 +359,7 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
    * is null until it comes (or where the model has none, or it is too large for
    * the frame). `none`: its no-promotion forecast, which no slider changes.
    */
-  type KernelEntry = { value: ScenarioKernel | null; none: KernelForecast | null };
+  type KernelEntry = { value: ScenarioKernel | null; none: PlanForecast | null };
   let kernels = new Map<string, KernelEntry>();
   let kernelsContext: WhatIfContext | null = null;
   /** The lever whose slider has the keyboard focus, and which way it last moved: its next step is prefetched. */
@@ -672,8 +672,8 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
     const client = mlClient();
     const base = scenarioPlans(context, scenario)[0];
     const coarse = client.channel && inputGap < DRAG_GAP_MS ? missingCurves(context, scenario, DRAG_CURVE_POINTS) : [];
-    const coarsePlans = coarse.length > 0 ? curvePlans(base, coarse) : [];
-    const curvesHere = coarsePlans.length * kernelWork(value) <= HOST_CURVE_WORK_MAX;
+    const coarsePlanCount = coarse.reduce((n, c) => n + c.values.length, 0);
+    const curvesHere = coarsePlanCount * kernelWork(value) <= HOST_CURVE_WORK_MAX;
     let numbers: WhatIfResult | null = null;
     let error: unknown = null;
     const compute = () => {
@@ -688,8 +688,8 @@ export const createWhatIfSlice: StateCreator<AppState, [], [], WhatIfSlice> = (s
       if (numbers !== null) {
         try {
           const at = performance.now();
-          const plans = kernelForecasts(value, context.spec, context.conformalQuantile90, context.noPromotion, context.seriesKeys, coarsePlans);
-          const windows = coarsePlans.length * base.series.length * base.horizon;
+          const plans = kernelForecasts(value, context.spec, context.conformalQuantile90, context.noPromotion, context.seriesKeys, curvePlans(base, coarse));
+          const windows = coarsePlanCount * base.series.length * base.horizon;
           keepCurves(context, scenario, coarse, { plans, actual: value.actual, days: value.days[0] ?? [], inferenceMs: performance.now() - at, windows }, 0, DRAG_CURVE_POINTS);
         } catch (thrown) {
           numbers = null;

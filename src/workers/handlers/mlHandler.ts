@@ -13,7 +13,7 @@ import { calibrationShift, shiftOutput } from '../../ml/calibrate';
 import { lossFor, meanLoss, predictValues, predictWindows, trainLoop, type EpochResult, type StopReason, type TrainSettings } from '../../ml/train';
 import type { RoleMap } from '../../data/types';
 import type { Dataset, Windows } from '../../ml/types';
-import { actualsForPlan, curvePlans, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
+import { actualsForPlan, addForecast, curvePlans, dayOfStep, planWindows, stepOfDay } from '../../ml/whatif';
 import { kernelBuffers, scenarioKernelOf } from '../../ml/scenarioKernelOf';
 import { PassStopped } from '../../ml/fastLstm';
 import { joinResults, WhatIfChannel } from '../whatIfChannel';
@@ -403,15 +403,14 @@ export function createMlHandler(post: Post, env: BackendEnv, store?: CheckpointS
     const lower = new Float64Array(count);
     const upper = new Float64Array(count);
     const q = s.result?.evaluation.conformalQuantile90 ?? NaN;
+    const forecast = { mean: predicted, lower, upper };
     let at = 0;
     for (const w of parts) {
       const out = await predictWindows(s.model, w);
       for (let i = 0; i < w.count; i++) {
         times[at] = grid.times[w.step[i]!]!;
         actual[at] = w.actual[i]!;
-        predicted[at] = fromModelSpace(s.dataset.spec, out[i]!);
-        lower[at] = Number.isFinite(q) ? fromModelSpace(s.dataset.spec, out[i]! - q) : NaN;
-        upper[at] = Number.isFinite(q) ? fromModelSpace(s.dataset.spec, out[i]! + q) : NaN;
+        addForecast(s.dataset.spec, q, out[i]!, forecast, at);
         at++;
       }
     }
@@ -756,11 +755,7 @@ export async function whatIf(dataset: Dataset, model: tf.LayersModel, q90: numbe
   layout.forEach((where, i) => {
     const plan = specs[where.plan]!;
     const at = plan.series.indexOf(where.series) * plan.horizon + where.day;
-    const m = out[i]!;
-    const target = plans[where.plan]!;
-    target.mean[at]! += fromModelSpace(spec, m);
-    target.lower[at]! += Number.isFinite(q90) ? fromModelSpace(spec, m - q90) : NaN;
-    target.upper[at]! += Number.isFinite(q90) ? fromModelSpace(spec, m + q90) : NaN;
+    addForecast(spec, q90, out[i]!, plans[where.plan]!, at);
     counts[where.plan]![at]!++;
   });
   plans.forEach((target, p) =>
